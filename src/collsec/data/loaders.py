@@ -202,9 +202,9 @@ def _read_text_table(path: Path) -> pd.DataFrame:
     kwargs: dict[str, object] = {"dtype": str, "keep_default_na": False, "na_filter": False}
     try:
         try:
-            return pd.read_csv(path, encoding="utf-8", **kwargs)  # type: ignore[call-overload]
+            return pd.read_csv(path, encoding="utf-8", **kwargs)
         except UnicodeDecodeError:
-            return pd.read_csv(path, encoding="latin-1", **kwargs)  # type: ignore[call-overload]
+            return pd.read_csv(path, encoding="latin-1", **kwargs)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise DataError(f"cannot be read as CSV ({exc}); replace the file", file=path) from exc
 
@@ -291,8 +291,8 @@ def _convert(text: pd.Series, col: Column, path: Path) -> pd.Series:
         allowed = np.asarray(sorted(col.allowed), dtype=float)
         other = present & ~np.isin(values, allowed)
         if other.any():
-            codes = ", ".join(str(a) for a in sorted(col.allowed))
-            raise _fail(path, col, other, text, f"is not one of the codes {codes}")
+            listed = ", ".join(str(a) for a in sorted(col.allowed))
+            raise _fail(path, col, other, text, f"is not one of the codes {listed}")
     series = pd.Series(values, index=text.index, name=col.name)
     if col.dtype == "Float64":
         out = series.astype("Float64")

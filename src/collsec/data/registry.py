@@ -156,9 +156,7 @@ def load_registry(path: Path | None = None) -> Registry:
         where = str(path)
     try:
         raw = json.loads(text)
-        entries = {
-            name: {"name": name, **entry} for name, entry in raw["datasets"].items()
-        }
+        entries = {name: {"name": name, **entry} for name, entry in raw["datasets"].items()}
         return Registry(datasets=entries)
     except (json.JSONDecodeError, KeyError, TypeError) as exc:
         raise DataError(f"not a valid data registry: {exc}", file=where) from exc

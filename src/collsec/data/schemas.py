@@ -73,9 +73,7 @@ class Schema:
 
     columns: tuple[Column, ...]
     unique: tuple[str, ...] = ()
-    postprocess: Callable[[pd.DataFrame], pd.DataFrame] | None = field(
-        default=None, compare=False
-    )
+    postprocess: Callable[[pd.DataFrame], pd.DataFrame] | None = field(default=None, compare=False)
 
     def fingerprint(self) -> str:
         """Return a short hash of the declaration, so a changed schema misses the cache."""
