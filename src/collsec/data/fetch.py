@@ -269,7 +269,7 @@ def status(
             note = {
                 "download": "ok",
                 "derived": f"ok (derived file, supplied from a folder; from {entry.derived_from})",
-                "user_supplied": f"ok (supplied by you; never fetched: cite {entry.citation})",
+                "user_supplied": f"ok (supplied by you; never fetched: cite {entry.cite_as})",
             }[entry.distribution]
         else:
             fix = FETCH_HINT if entry.distribution == "download" else how_to_obtain(entry)

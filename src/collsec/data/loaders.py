@@ -87,7 +87,7 @@ def how_to_obtain(entry: DatasetEntry) -> str:
     return (
         "its maintainer asks that software not download or redistribute it, so collsec "
         f"never fetches it: download it yourself from {entry.homepage} and {FOLDER_HINT}. "
-        f"Cite {entry.citation}"
+        f"Cite {entry.cite_as}: {entry.citation}"
     )
 
 

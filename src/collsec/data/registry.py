@@ -79,8 +79,9 @@ class DatasetEntry(BaseModel):
         The official source of a ``"derived"`` file.
     url_checked
         Whether the download URL was checked against the live site.
-    homepage, citation, citation_key
-        The data set's page, the reference to cite, and its bibliography key.
+    homepage, citation, cite_as, citation_key
+        The data set's page, the full reference, the short in-text form
+        (e.g. "Gibler (2009)") and its bibliography key.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -98,6 +99,7 @@ class DatasetEntry(BaseModel):
     url_checked: bool = False
     homepage: str
     citation: str
+    cite_as: str
     citation_key: str
 
     @model_validator(mode="after")
