@@ -199,14 +199,17 @@ def _read_text_table(path: Path) -> pd.DataFrame:
     # Everything as text, nothing turned into NaN yet: conversion happens column
     # by column so that a bad value can be reported with its line and column.
     # The C parser also accepts the classic-Mac CR-only line ends of the war file.
-    kwargs: dict[str, object] = {"dtype": str, "keep_default_na": False, "na_filter": False}
     try:
         try:
-            return pd.read_csv(path, encoding="utf-8", **kwargs)
+            return _read_as_text(path, "utf-8")
         except UnicodeDecodeError:
-            return pd.read_csv(path, encoding="latin-1", **kwargs)
+            return _read_as_text(path, "latin-1")
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise DataError(f"cannot be read as CSV ({exc}); replace the file", file=path) from exc
+
+
+def _read_as_text(path: Path, encoding: str) -> pd.DataFrame:
+    return pd.read_csv(path, encoding=encoding, dtype=str, keep_default_na=False, na_filter=False)
 
 
 def _parse(path: Path, schema: Schema) -> pd.DataFrame:
@@ -256,6 +259,7 @@ def _fail(path: Path, col: Column, mask: np.ndarray, text: pd.Series, why: str) 
 def _convert(text: pd.Series, col: Column, path: Path) -> pd.Series:
     text = text.astype(str).str.strip()
     empty = (text == "").to_numpy()
+    out: pd.Series
     if col.dtype == "string":
         codes = {str(c) for c in col.na_codes}
         na = empty | text.isin(codes).to_numpy()
