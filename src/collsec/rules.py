@@ -197,10 +197,16 @@ class Council(DesignationRule):
         return out
 
     def probability(self, p_yes: FloatArray, voters: BoolArray, permanent: BoolArray) -> FloatArray:
-        p = _at_least(p_yes, voters, self._need(voters))
+        need = self._need(voters)
         if self.veto:
+            # A veto means every permanent voter says yes; given that, the quota
+            # needs that many fewer yes votes from the rest (the permanent yes
+            # votes count toward the quota, so the two events are not independent).
             vp = voters & permanent
-            p = p * np.exp(np.where(vp, np.log(np.clip(p_yes, 1e-300, 1.0)), 0.0).sum(axis=-1))
+            p_perm = np.exp(np.where(vp, np.log(np.clip(p_yes, 1e-300, 1.0)), 0.0).sum(axis=-1))
+            p = _at_least(p_yes, voters & ~permanent, need - vp.sum(axis=-1)) * p_perm
+        else:
+            p = _at_least(p_yes, voters, need)
         out: FloatArray = np.where(voters.any(axis=-1), p, 0.0)
         return out
 
