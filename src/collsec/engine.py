@@ -291,7 +291,8 @@ def _resolve_attacks(
     from collsec.phases.aggression import Decisions
     from collsec.rules import ExpectedUtility
 
-    assert isinstance(dec, Decisions) and isinstance(rule, ExpectedUtility)
+    assert isinstance(dec, Decisions)
+    assert isinstance(rule, ExpectedUtility)
     prm = b.params.response
     sel = np.flatnonzero(dec.attack)
     rows_all = dec.rows[sel]

@@ -317,7 +317,8 @@ class ExpectedUtility:
     ``P = a^g / (a^g + d^g)`` (Hirshleifer 1989). Utility, in units of the
     aggressor's own capability: ``P * share * (1 - w * s) * c_t / c_a`` for the
     gain, minus ``(1 - P) * defeat_penalty`` for defeat, minus
-    ``war_cost * d / a`` for fighting, minus the expected cost of sanctions.
+    ``war_cost * 2 d / (a + d)`` for fighting (the expected losses of phase 5,
+    bounded however large the other side), minus the expected cost of sanctions.
     """
 
     decisiveness: float = 2.0
@@ -358,7 +359,7 @@ class ExpectedUtility:
         out: FloatArray = (
             p * gain
             - (1.0 - p) * self.defeat_penalty
-            - self.war_cost * defence / np.clip(attack, 1e-300, None)
+            - self.war_cost * 2.0 * defence / np.clip(attack + defence, 1e-300, None)
         )
         return out
 

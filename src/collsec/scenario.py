@@ -63,11 +63,11 @@ class ArmingParams(_Frozen):
     """Phase 2, arming: Richardson-type arms dynamics driven by threat (C14)."""
 
     arms_min: float = _p(0.02, 0.0, 0.5, "lowest share of capability kept in arms")
-    arms_max: float = _p(0.5, 0.05, 1.0, "highest share of capability that can go to arms")
+    arms_max: float = _p(0.3, 0.05, 1.0, "highest share of capability that can go to arms")
     arms_initial: float = _p(0.05, 0.0, 1.0, "arms share of a generated state in year 0")
-    tolerance: float = _p(0.5, 0.0, 10.0, "threat ratio above which a state arms")
-    response: float = _p(0.1, 0.0, 1.0, "arms growth per unit of threat above tolerance")
-    decay: float = _p(0.05, 0.0, 1.0, "share of arms above the minimum shed per unthreatened year")
+    tolerance: float = _p(1.0, 0.01, 10.0, "threat ratio above which a state arms")
+    response: float = _p(0.1, 0.0, 1.0, "arms growth per unit of log threat above tolerance")
+    decay: float = _p(0.1, 0.0, 1.0, "share of arms above the minimum shed each year (fatigue)")
 
     @model_validator(mode="after")
     def _ordered(self) -> ArmingParams:
@@ -81,13 +81,13 @@ class ArmingParams(_Frozen):
 class AggressionParams(_Frozen):
     """Phase 3, aggression: expected utility against the expected coalition (O5, M1)."""
 
-    opportunity: float = _p(0.08, 0.0, 1.0, "yearly chance a fully revisionist state weighs war")
+    opportunity: float = _p(0.1, 0.0, 1.0, "yearly chance a fully revisionist state weighs war")
     decisiveness: float = _p(2.0, 0.1, 10.0, "exponent of the contest success function")
     conquest_share: float = _p(0.3, 0.0, 1.0, "share of the victim's capability a winner takes")
-    war_cost: float = _p(0.05, 0.0, 2.0, "cost of war per unit of opponent-to-own power")
+    war_cost: float = _p(0.05, 0.0, 2.0, "cost of war at equal power (rises with the other side)")
     defeat_penalty: float = _p(0.3, 0.0, 2.0, "loss of a defeated aggressor, share of capability")
-    threshold: float = _p(0.02, -1.0, 1.0, "expected utility a status-quo state needs to attack")
-    misperception: float = _p(0.3, 0.0, 2.0, "sd of the log error in judging the power balance")
+    threshold: float = _p(0.0, -1.0, 1.0, "expected utility a status-quo state needs to attack")
+    misperception: float = _p(0.2, 0.0, 2.0, "sd of the log error in judging the power balance")
     dissimilarity_weight: float = _p(0.5, 0.0, 1.0, "how much shared interests damp the gain")
 
 
@@ -99,17 +99,17 @@ class ResponseParams(_Frozen):
         0.1, -1.0, 1.0, "how clear aggression is: affinity margin a vote forgives"
     )
     tie_weight: float = _p(1.0, 0.0, 5.0, "weight of alliance ties in a member's affinity")
-    join_base: float = _p(-1.5, -10.0, 10.0, "log-odds of joining with no obligation or affinity")
+    join_base: float = _p(-2.5, -10.0, 10.0, "log-odds of joining with no obligation or affinity")
     join_obligation: float = _p(2.0, 0.0, 10.0, "log-odds added per unit of obligation")
     join_credibility: float = _p(1.0, 0.0, 10.0, "log-odds added per unit of credibility")
     join_affinity: float = _p(3.0, 0.0, 20.0, "log-odds added per unit of affinity to the victim")
     join_cost: float = _p(1.0, 0.0, 10.0, "log-odds lost per unit of aggressor-to-own power (log)")
     free_riding: float = _p(0.5, 0.0, 1.0, "fall in willingness when others already suffice")
     force_margin: float = _p(1.0, 0.1, 10.0, "coalition-to-aggressor power needed to use force")
-    sanction_penalty: float = _p(0.05, 0.0, 1.0, "growth penalty of sanctions by the whole world")
+    sanction_penalty: float = _p(0.01, 0.0, 1.0, "growth penalty of sanctions by the whole world")
     sanction_years: int = Field(3, ge=0, le=50, description="years sanctions last")
     sanction_war_effect: float = _p(0.3, 0.0, 1.0, "cut in the aggressor's war power by sanctions")
-    adhoc_support: float = _p(0.1, 0.0, 1.0, "chance a like-minded reachable state joins a side")
+    adhoc_support: float = _p(0.05, 0.0, 1.0, "chance a like-minded reachable state joins a side")
     adhoc_affinity: float = _p(0.3, 0.0, 2.0, "affinity margin that makes a state like-minded")
 
 
@@ -310,7 +310,7 @@ class MajorityRule(_Frozen):
 
 
 class CouncilRule(_Frozen):
-    """A council with permanent members, a quota of yes votes and, if set, vetoes (UN Charter art. 27)."""
+    """A council: permanent members, a quota of yes votes, vetoes if set (UN Charter art. 27)."""
 
     kind: Literal["council"] = "council"
     permanent: tuple[str, ...] | Literal["great_powers"] = Field(
@@ -471,7 +471,8 @@ def parameter_table() -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     for group, model in Parameters.model_fields.items():
         sub = model.annotation
-        assert sub is not None and issubclass(sub, BaseModel)
+        assert sub is not None
+        assert issubclass(sub, BaseModel)
         for name, info in sub.model_fields.items():
             lo = hi = None
             for m in info.metadata:

@@ -5,9 +5,11 @@ revisionism``) and not already at war weighs every state within its reach
 with the :class:`~collsec.rules.ExpectedUtility` rule, judging the balance
 with a misperception error, and picks its most attractive target as if no
 arrangement existed. It then foresees what the arrangements would do
-(:func:`~collsec.phases.response.assess`): the chance of designation, the
-expected coalition and the expected sanctions. If war still pays, it attacks;
-if it would have attacked without the arrangements but not with them, the
+(:func:`~collsec.phases.response.assess`): the chance ``q`` that a coalition
+forms (designation, and at least one member joining), the power of the
+coalition if it forms, and the expected sanctions; its utility is the mixture
+``(1 - q) * U(victim alone) + q * U(victim + coalition) - sanctions``. If war
+still pays, it attacks; if it would have attacked without the arrangements but not with them, the
 crisis is a **deterred** attack (O5, M1).
 
 Simplification (docs/model.md): a deterred state does not turn to its second
@@ -109,27 +111,28 @@ def decide(
     victim = np.argmax(eu, axis=1).astype(np.int64)
     best = eu[np.arange(c), victim]
     s = assess(b, rows, agg, victim, seat_keys[rows])
-    ci = np.arange(c)
     victim_power = p[rows, victim]
-    support = s.expected_coalition()
+    # The aggressor does not know whether the coalition will form: with chance
+    # q (designation, and at least one member joining) it meets the victim
+    # plus the coalition that forms; otherwise the victim alone.
+    joins = s.expected_join()
+    q = 1.0 - np.prod(1.0 - joins, axis=1)
+    coalition = np.where(q > 0, (joins * s.power).sum(axis=1) / np.maximum(q, 1e-300), 0.0)
     world_cap = (b.cap[rows] * b.alive[rows]).sum(axis=1)
     sanction_cost = (
         s.expected_sanction_weight(world_cap)
         * b.params.response.sanction_penalty
         * b.params.response.sanction_years
     )
-    with_arr = (
-        rule.utility(
-            perceived,
-            victim_power + support,
-            own_cap,
-            b.cap[rows, victim],
-            b.world.similarity[agg, victim],
-        )
-        - sanction_cost
+    against_coalition = rule.utility(
+        perceived,
+        victim_power + coalition,
+        own_cap,
+        b.cap[rows, victim],
+        b.world.similarity[agg, victim],
     )
+    with_arr = (1.0 - q) * best + q * against_coalition - sanction_cost
     alone_ok = np.isfinite(best) & (best > prm.threshold)
     attack = alone_ok & (with_arr > prm.threshold)
     deterred = alone_ok & ~attack
-    del ci
     return Decisions(rows, agg, victim, attack, deterred, best, with_arr, s)

@@ -3,10 +3,12 @@
 A state's threat is the strongest hostile military power that can reach it,
 weighed by how far its interests lie from the state's own, against its own
 power plus the help it expects from its arrangements (credibility x obligation
-x the reachable members' power). Arms rise with threat above a tolerance, in
-proportion to the room left below the ceiling, and decay toward the minimum
-otherwise (Richardson 1960). Credible collective security raises expected help,
-lowers threat and so arms: the mechanism behind C13 and C14.
+x the reachable members' power). Arms rise with the log of the threat over a
+tolerance, in proportion to the room left below the ceiling, and shrink toward
+the minimum by a yearly fatigue term (Richardson 1960):
+``a += response * max(log(threat / tolerance), 0) * (a_max - a) - decay * (a - a_min)``.
+Credible collective security raises expected help, lowers threat and so arms:
+the mechanism behind C13 and C14.
 """
 
 from __future__ import annotations
@@ -55,14 +57,16 @@ def arm(b: Batch) -> FloatArray:
     """
     prm = b.params.arming
     p = b.power()
-    r, n = p.shape
+    r = p.shape[0]
     padded = np.concatenate([p, np.zeros((r, 1))], axis=1)
     hostile = (padded[:, b.world.reach_in] * b.hostility_in[None, :, :]).max(axis=-1)
     own = p + expected_support(b, p)
     threat = hostile / np.maximum(own, 1e-12)
-    excess = threat - prm.tolerance
-    up = prm.response * np.clip(excess, 0.0, 10.0) * (prm.arms_max - b.arms)
+    # Richardson (1960): arms grow with the threat (here its log-ratio to the
+    # tolerance, toward the ceiling) and shrink by fatigue every year, so an
+    # arms race settles where the two balance instead of at the ceiling.
+    excess = np.log(np.maximum(threat, 1e-12) / prm.tolerance)
+    up = prm.response * np.clip(excess, 0.0, None) * (prm.arms_max - b.arms)
     down = prm.decay * (b.arms - prm.arms_min)
-    new = np.where(excess > 0, b.arms + up, b.arms - down)
-    b.arms = np.where(b.alive, np.clip(new, prm.arms_min, prm.arms_max), b.arms)
+    b.arms = np.where(b.alive, np.clip(b.arms + up - down, prm.arms_min, prm.arms_max), b.arms)
     return threat
