@@ -1,0 +1,1 @@
+"""Historical worlds, case prediction, evaluation and validation against the COW record."""

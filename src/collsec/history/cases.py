@@ -1,0 +1,399 @@
+"""Case prediction: one historical crisis, many draws of the model's noise.
+
+:func:`predict_case` builds the historical world of the crisis' year
+(:mod:`collsec.history.worlds`), then plays the crisis ``draws`` times with the
+engine's own machinery, exactly as :func:`collsec.engine.run_batch` resolves an
+attack: :func:`~collsec.phases.response.assess` (who covers the victim, who
+votes, who is able and willing: O1-O3, M3), ad hoc support for either side,
+:func:`~collsec.phases.response.respond` (votes, designation, joining, the
+instrument), and :func:`~collsec.phases.war.fight` (the contest success
+function). Each draw has its own seats, votes, joining decisions and war.
+
+The three recorded outcomes are predicted from the draws:
+
+- **designated**: ``yes`` when the deciding body designates in at least half
+  the draws (O1);
+- **action**: the most frequent instrument, ``none``, ``sanctions`` or
+  ``military``;
+- **reversed**: from ``P``, the share of draws in which the aggressor's side
+  loses: ``yes`` when ``P >= high``, ``partial`` when ``low <= P < high``
+  (the aggression is as likely as not to be undone: the model's analogue of a
+  war that ends near where it began), ``no`` otherwise. The cut-offs are in
+  ``params.yaml``.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from collsec import data
+from collsec.arrangements import arrangements_for_regime
+from collsec.diagnosis import CONDITIONS, diagnose, primary_arrangement
+from collsec.errors import CollsecError
+from collsec.history.worlds import (
+    ORGS,
+    HistoryParams,
+    historical_scenario,
+    load_history_params,
+    org_arrangement,
+)
+from collsec.phases.aggression import aggression_rule
+from collsec.phases.response import assess, respond
+from collsec.phases.war import fight
+from collsec.scenario import ExplicitWorld, Scenario
+from collsec.state import DRAWS_PER_ATTACK, Batch
+from collsec.world import build_world
+
+ACTIONS: tuple[str, ...] = ("none", "sanctions", "military")
+REVERSALS: tuple[str, ...] = ("yes", "partial", "no")
+
+
+@dataclass(frozen=True)
+class Case:
+    """One crisis to predict (a case-book row, or the command line)."""
+
+    year: int
+    org: str
+    aggressors: tuple[str, ...]
+    victim: str
+    absent: tuple[str, ...] = ()
+    id: str = "case"
+
+
+@dataclass
+class CasePrediction:
+    """What the model predicts for one crisis.
+
+    Attributes
+    ----------
+    case
+        The crisis.
+    p_designated, p_reversed
+        Share of draws with a designation, and with the aggression undone.
+    p_action
+        Share of draws with each instrument.
+    designated, action, reversed
+        The predicted labels.
+    diagnosis
+        Per condition (O1-O5, M1-M3): mean ``value``, share of draws where it
+        ``holds`` and the verdict ``ok`` (holds in at least half the draws).
+    votes
+        One row per state that sat in at least one draw: code, name,
+        permanent seat, share of draws seated, chance of a yes, role.
+    coalition
+        One row per state that joined in at least 5 % of the draws: code,
+        name, chance of joining, military power.
+    power
+        Mean power of the aggressor's side and of the victim's side as fought.
+    description
+        The scenario's description (data years used).
+    """
+
+    case: Case
+    p_designated: float
+    p_action: dict[str, float]
+    p_reversed: float
+    designated: str
+    action: str
+    reversed: str
+    diagnosis: dict[str, dict[str, Any]]
+    votes: list[dict[str, Any]]
+    coalition: list[dict[str, Any]]
+    power: dict[str, float]
+    description: str
+    rule: str = ""
+    members: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    def labels(self) -> dict[str, str]:
+        """The three predicted labels."""
+        return {"designated": self.designated, "action": self.action, "reversed": self.reversed}
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for ``--json``."""
+        return {
+            "case": {
+                "id": self.case.id,
+                "year": self.case.year,
+                "organization": self.case.org,
+                "aggressors": list(self.case.aggressors),
+                "victim": self.case.victim,
+                "absent": list(self.case.absent),
+            },
+            "predicted": self.labels(),
+            "probabilities": {
+                "designated": self.p_designated,
+                "action": self.p_action,
+                "reversed": self.p_reversed,
+            },
+            "diagnosis": self.diagnosis,
+            "votes": self.votes,
+            "coalition": self.coalition,
+            "power": self.power,
+            "rule": self.rule,
+            "members": self.members,
+            "description": self.description,
+            "notes": self.notes,
+        }
+
+
+def _check_codes(
+    codes: Sequence[str], world_codes: set[str], year: int, what: str, data_dir: Any
+) -> None:
+    """Raise a clear error for a code that is unknown, or not in the system that year."""
+    known: set[str] | None = None
+    for c in codes:
+        if c in world_codes:
+            continue
+        if known is None:
+            try:
+                names = data.state_names(data_dir=data_dir)
+                known = {str(int(x)) for x in names["ccode"]}
+            except CollsecError:
+                known = set()
+        if c in known:
+            raise CollsecError(f"state {c} is not a member of the state system in {year}", field=what)
+        raise CollsecError(f"unknown state code {c!r}", field=what)
+
+
+def _scenario_for(
+    case: Case,
+    hp: HistoryParams,
+    data_dir: Path | str | None,
+    add_members: Sequence[str],
+    remove_members: Sequence[str],
+    rule: str | None,
+) -> Scenario:
+    with warnings.catch_warnings():
+        # The world records every substituted year in its description.
+        warnings.simplefilter("ignore", data.DataYearWarning)
+        sc = historical_scenario(case.year, case.org, data_dir=data_dir, hp=hp, absent=case.absent)
+    world = sc.world
+    assert isinstance(world, ExplicitWorld)
+    codes = {s.code for s in world.states}
+    _check_codes(case.aggressors, codes, case.year, "aggressors", data_dir)
+    _check_codes((case.victim,), codes, case.year, "victim", data_dir)
+    _check_codes(add_members, codes, case.year, "add_member", data_dir)
+    _check_codes(remove_members, codes, case.year, "remove_member", data_dir)
+    if case.victim in case.aggressors:
+        raise CollsecError("the victim cannot also be an aggressor", field="victim")
+    if not add_members and not remove_members and rule is None:
+        return sc
+    arr = sc.arrangements[0]
+    assert isinstance(arr.members, tuple)
+    members = [c for c in arr.members if c not in set(remove_members)]
+    members += [c for c in add_members if c not in members]
+    gps = tuple(s.code for s in world.states if s.great_power)
+    new = org_arrangement(case.org, case.year, tuple(members), gps, codes, case.absent, rule)
+    return sc.replace(arrangements=(new.model_dump(mode="json"),))
+
+
+def predict_case(
+    case: Case,
+    *,
+    data_dir: Path | str | None = None,
+    hp: HistoryParams | None = None,
+    draws: int | None = None,
+    seed: int | None = None,
+    add_members: Sequence[str] = (),
+    remove_members: Sequence[str] = (),
+    rule: str | None = None,
+) -> CasePrediction:
+    """Predict designation, action and reversal of one crisis (O1-O5, M1-M3).
+
+    Parameters
+    ----------
+    case
+        The crisis.
+    data_dir
+        The COW data folder.
+    hp
+        Global history settings (bundled ``params.yaml`` by default).
+    draws, seed
+        Monte Carlo draws and their seed (``hp`` by default).
+    add_members, remove_members, rule
+        Counterfactuals: change the organisation's membership or its rule.
+
+    Returns
+    -------
+    CasePrediction
+
+    Raises
+    ------
+    CollsecError
+        For an unknown organisation or state code, a state not in the system
+        that year, or an organisation that did not exist that year.
+    """
+    if case.org not in ORGS:
+        raise CollsecError(f"unknown organisation {case.org!r}: choose league or un", field="org")
+    if not case.aggressors:
+        raise CollsecError("name at least one aggressor", field="aggressors")
+    hp = hp or load_history_params()
+    r = int(draws or hp.draws)
+    if r < 1:
+        raise CollsecError("must be at least 1", field="draws")
+    sc = _scenario_for(case, hp, data_dir, add_members, remove_members, rule)
+    root = np.random.SeedSequence(hp.seed if seed is None else seed)
+    world_seq, draw_seq = root.spawn(2)
+    world = build_world(sc, np.random.default_rng(world_seq))
+    arrs = arrangements_for_regime(sc, world, "as_specified")
+    rng = np.random.default_rng(draw_seq)
+    # Batch.start only counts the generators: every draw below comes from ``rng``.
+    gens = [rng] * r
+    b = Batch.start(world, arrs, sc.params, gens)
+    n = world.n
+    rows = np.arange(r)
+    agg_idx = world.indices(list(case.aggressors), "aggressors")
+    vic_idx = int(world.indices([case.victim], "victim")[0])
+    lead = int(agg_idx[0])
+    agg = np.full(r, lead, dtype=np.int64)
+    vic = np.full(r, vic_idx, dtype=np.int64)
+    ci = np.arange(r)
+    seat_keys = rng.random((r, n))
+    u = rng.random((r, DRAWS_PER_ATTACK, n))
+    power0 = b.power()
+    s = assess(b, rows, agg, vic, seat_keys, attack_power=power0[rows][:, agg_idx].sum(axis=1))
+    co = agg_idx[1:]
+    if len(co):
+        # Co-aggressors stand with the lead aggressor: they neither vote to
+        # designate nor join the victim; under the League they are parties.
+        s.margin[:, co] = -1e6
+        s.p_yes[:, co] = 0.0
+        s.p_join[:, :, co] = 0.0
+        s.willing[:, :, co] = 0.0
+        if not arrs[0].parties_vote:
+            s.voters[:, :, co] = False
+    prm = sc.params.response
+    p = s.power
+    parties = np.zeros((r, n), dtype=bool)
+    parties[:, agg_idx] = True
+    parties[:, vic_idx] = True
+    free = b.alive[rows] & ~b.busy[rows] & b.reach_t[vic] & ~parties
+    helps = u[:, 2, :] < prm.adhoc_support
+    attackers = free & helps & (s.margin <= -prm.adhoc_affinity)
+    attackers[:, agg_idx] = True
+    aggressor_side = (attackers * p).sum(axis=1)
+    resp = respond(b, s, u, aggressor_side)
+    adhoc = free & helps & (s.margin >= prm.adhoc_affinity) & ~resp.joiners & ~attackers
+    defenders = resp.joiners | adhoc
+    defenders[:, vic_idx] = True
+    member_before = b.member.copy()
+    war = fight(
+        b,
+        aggression_rule(b),
+        rows,
+        agg,
+        vic,
+        attackers,
+        defenders,
+        resp.sanction_weight,
+        u[:, 4, 0],
+        u[:, 4, 1],
+    )
+    b.member = member_before
+    reversed_ = ~war.aggressor_won
+    prim = primary_arrangement(b, s.covers)
+    kk = np.where(prim >= 0, prim, 0)
+    voters = s.voters[ci, kk]
+    designated = resp.designated[ci, kk] & (prim >= 0)
+    o1 = (voters & resp.yes).sum(axis=1) / np.maximum(voters.sum(axis=1), 1)
+    diag = diagnose(
+        b,
+        s,
+        prim,
+        o1_value=o1,
+        designated=designated,
+        coalition_power=war.defence_power,
+        aggressor_side=war.attack_power,
+        o5=reversed_,
+    )
+    p_des = float(designated.mean())
+    p_act = {
+        "none": float((~resp.military & ~resp.sanctions).mean()),
+        "sanctions": float(resp.sanctions.mean()),
+        "military": float(resp.military.mean()),
+    }
+    p_rev = float(reversed_.mean())
+    action = max(ACTIONS, key=lambda a: (p_act[a], -ACTIONS.index(a)))
+    if p_rev >= hp.reversed_high:
+        rev = "yes"
+    elif p_rev >= hp.reversed_low:
+        rev = "partial"
+    else:
+        rev = "no"
+    diagnosis: dict[str, dict[str, Any]] = {}
+    for cond in CONDITIONS:
+        vals = np.asarray(diag[f"{cond}_value"], dtype=float)
+        verdicts = diag[f"{cond}_holds"]
+        known = np.array([v is not None for v in verdicts])
+        held = np.array([bool(v) for v in verdicts if v is not None])
+        share = float(held.mean()) if held.size else None
+        diagnosis[cond] = {
+            "value": float(np.nanmean(vals)) if np.isfinite(vals).any() else None,
+            "holds_share": share,
+            "holds": None if share is None else share >= 0.5,
+            "applicable": bool(known.any()),
+        }
+    arr = arrs[0]
+    blocks_alone = arr.permanent if arr.seats and getattr(arr.rule, "veto", False) else None
+    unanimous = type(arr.rule).__name__ == "Unanimity" or (
+        arr.seats and getattr(arr.rule, "quota", 0) == arr.seats
+    )
+    votes = []
+    seated = voters.mean(axis=0)
+    for i in np.flatnonzero(seated > 0):
+        py = float(s.p_yes[0, i])
+        perm = bool(arr.permanent[i])
+        if py >= 0.5:
+            role = "designates"
+        elif unanimous or (blocks_alone is not None and perm):
+            role = "blocks"
+        else:
+            role = "votes no"
+        votes.append(
+            {
+                "code": world.codes[i],
+                "name": world.names[i],
+                "permanent": perm,
+                "seated": float(seated[i]),
+                "p_yes": py,
+                "role": role,
+            }
+        )
+    votes.sort(key=lambda v: (not v["permanent"], -v["seated"], v["p_yes"]))
+    joined = resp.joiners.mean(axis=0)
+    coalition = [
+        {
+            "code": world.codes[i],
+            "name": world.names[i],
+            "p_join": float(joined[i]),
+            "power": float(power0[0, i]),
+        }
+        for i in np.argsort(-joined * power0[0])
+        if joined[i] >= 0.05
+    ]
+    return CasePrediction(
+        case=case,
+        p_designated=p_des,
+        p_action=p_act,
+        p_reversed=p_rev,
+        designated="yes" if p_des >= 0.5 else "no",
+        action=action,
+        reversed=rev,
+        diagnosis=diagnosis,
+        votes=votes,
+        coalition=coalition,
+        power={
+            "aggressor_side": float(war.attack_power.mean()),
+            "victim_side": float(war.defence_power.mean()),
+        },
+        description=sc.description,
+        rule=sc.arrangements[0].decision_rule.kind,
+        members=int(arr.members.sum()),
+    )

@@ -1,0 +1,200 @@
+"""Evaluation against the record: run a case book, compare with what happened.
+
+A case book is a CSV in the schema of ``shared/data/cases/README.md``: columns
+``id, year, organization, aggressors, victim, absent, designated, action,
+reversed`` (``summary`` and ``sources`` are optional and ignored). Every row is
+predicted with the one global parameter set (:func:`predict_case`); nothing
+depends on a case's id, year or state codes beyond its data.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from collsec.errors import CollsecError
+from collsec.history.cases import ACTIONS, REVERSALS, Case, CasePrediction, predict_case
+from collsec.history.worlds import ORGS, HistoryParams
+
+REQUIRED: tuple[str, ...] = (
+    "id",
+    "year",
+    "organization",
+    "aggressors",
+    "victim",
+    "absent",
+    "designated",
+    "action",
+    "reversed",
+)
+OUTCOMES: tuple[str, ...] = ("designated", "action", "reversed")
+ALLOWED: dict[str, tuple[str, ...]] = {
+    "designated": ("yes", "no"),
+    "action": ACTIONS,
+    "reversed": REVERSALS,
+}
+
+
+@dataclass(frozen=True)
+class BookRow:
+    """One validated row of a case book: the crisis and the record."""
+
+    case: Case
+    recorded: dict[str, str]
+
+
+def _codes(value: str, source: str, row: int, fld: str, *, required: bool) -> tuple[str, ...]:
+    parts = tuple(p.strip() for p in value.split(";") if p.strip())
+    if required and not parts:
+        raise CollsecError("needs at least one state code", source=source, line=row, field=fld)
+    for p in parts:
+        if not p.isdigit():
+            raise CollsecError(
+                f"{p!r} is not a COW state code (a whole number)", source=source, line=row, field=fld
+            )
+        # Normalise leading zeros so "002" and "2" name the same state.
+    return tuple(str(int(p)) for p in parts)
+
+
+def read_case_book(path: Path | str) -> list[BookRow]:
+    """Read and validate a case book.
+
+    Raises
+    ------
+    CollsecError
+        If the file cannot be read, a column is missing, or a value is bad;
+        the message names the file, the row (the header is row 1) and the field.
+    """
+    source = str(path)
+    try:
+        with open(path, newline="", encoding="utf-8") as fh:
+            reader = csv.DictReader(fh)
+            header = reader.fieldnames or []
+            missing = [c for c in REQUIRED if c not in header]
+            if missing:
+                raise CollsecError(
+                    f"missing column {missing[0]!r} (need: {', '.join(REQUIRED)})",
+                    source=source,
+                    line=1,
+                    field=missing[0],
+                )
+            rows = list(reader)
+    except OSError as err:
+        raise CollsecError(f"cannot read the case book: {err.strerror}", source=source) from None
+    except (UnicodeDecodeError, csv.Error) as err:
+        raise CollsecError(f"not a readable CSV file: {err}", source=source) from None
+    out: list[BookRow] = []
+    ids: set[str] = set()
+    for k, raw in enumerate(rows):
+        line = k + 2
+        vals = {c: (raw.get(c) or "").strip() for c in REQUIRED}
+        if not vals["id"]:
+            raise CollsecError("is empty", source=source, line=line, field="id")
+        if vals["id"] in ids:
+            raise CollsecError(
+                f"duplicate id {vals['id']!r}", source=source, line=line, field="id"
+            )
+        ids.add(vals["id"])
+        try:
+            year = int(vals["year"])
+        except ValueError:
+            raise CollsecError(
+                f"{vals['year']!r} is not a year", source=source, line=line, field="year"
+            ) from None
+        org = vals["organization"].lower()
+        if org not in ORGS:
+            raise CollsecError(
+                f"{vals['organization']!r} is not an organisation: use league or un",
+                source=source,
+                line=line,
+                field="organization",
+            )
+        aggressors = _codes(vals["aggressors"], source, line, "aggressors", required=True)
+        victim = _codes(vals["victim"], source, line, "victim", required=True)
+        if len(victim) != 1:
+            raise CollsecError("needs exactly one state code", source=source, line=line, field="victim")
+        absent = _codes(vals["absent"], source, line, "absent", required=False)
+        recorded = {}
+        for col in OUTCOMES:
+            v = vals[col].lower()
+            if v not in ALLOWED[col]:
+                raise CollsecError(
+                    f"{vals[col]!r} is not one of {', '.join(ALLOWED[col])}",
+                    source=source,
+                    line=line,
+                    field=col,
+                )
+            recorded[col] = v
+        out.append(
+            BookRow(
+                case=Case(
+                    year=year,
+                    org=org,
+                    aggressors=aggressors,
+                    victim=victim[0],
+                    absent=absent,
+                    id=vals["id"],
+                ),
+                recorded=recorded,
+            )
+        )
+    return out
+
+
+def evaluate_book(
+    rows: list[BookRow],
+    *,
+    data_dir: Path | str | None = None,
+    hp: HistoryParams | None = None,
+    source: str = "<case book>",
+    on_case: Callable[[str], None] | None = None,
+) -> dict[str, Any]:
+    """Predict every row and score it against the record.
+
+    Returns
+    -------
+    dict
+        ``{"cases": [{"id", "predicted", "recorded", "correct", ...}],
+        "accuracy": {"designated", "action", "reversed", "overall"}}``.
+
+    Raises
+    ------
+    CollsecError
+        If a row names a state not in the system in its year, or an
+        organisation that did not exist (the message names the row).
+    """
+    cases: list[dict[str, Any]] = []
+    hits = {c: 0 for c in OUTCOMES}
+    for k, row in enumerate(rows):
+        try:
+            pred: CasePrediction = predict_case(row.case, data_dir=data_dir, hp=hp)
+        except CollsecError as err:
+            raise CollsecError(
+                err.message, source=source, line=k + 2, field=err.field or "row"
+            ) from None
+        labels = pred.labels()
+        correct = {c: labels[c] == row.recorded[c] for c in OUTCOMES}
+        for c in OUTCOMES:
+            hits[c] += int(correct[c])
+        cases.append(
+            {
+                "id": row.case.id,
+                "predicted": labels,
+                "recorded": dict(row.recorded),
+                "correct": correct,
+                "probabilities": {
+                    "designated": pred.p_designated,
+                    "action": pred.p_action,
+                    "reversed": pred.p_reversed,
+                },
+            }
+        )
+        if on_case is not None:
+            on_case(row.case.id)
+    n = max(len(rows), 1)
+    acc = {c: hits[c] / n for c in OUTCOMES}
+    acc["overall"] = sum(hits.values()) / (3 * n)
+    return {"cases": cases, "accuracy": acc}

@@ -1,0 +1,515 @@
+"""Historical worlds: a :class:`~collsec.scenario.Scenario` for any year from the COW data.
+
+:func:`historical_scenario` turns the Correlates of War record of one year into
+an :class:`~collsec.scenario.ExplicitWorld` with one collective-security
+arrangement, the League of Nations (C4, C5, C15) or the United Nations (C9):
+
+- **states**: the members of the state system that year; code = COW numeric
+  code as a string, name = COW abbreviation;
+- **capability**: the CINC score (NMC);
+- **arms share**: how militarised a state is relative to its weight,
+  ``arms_i = clip(arms_initial * m_i / cinc_i, arms_min, arms_max)`` where
+  ``m_i`` is the mean of the state's shares of the system's military
+  expenditure and military personnel (the military components of CINC) and the
+  three numbers come from the scenario's arming parameters: a state exactly as
+  militarised as it is strong gets the default arms share;
+- **great powers**: the COW major powers of the year;
+- **contiguity** (``edges``): COW direct contiguity up to a water type;
+- **similarity**: Signorino and Ritter's (1999) S over valued alliance
+  portfolios (:func:`s_score`), rescaled to [0, 1];
+- **alliances**: one tie per allied pair, its strength from its strongest
+  obligation (``tie_strength`` in ``params.yaml``);
+- **arrangement**: the League's or the UN's members that year, and its deciding
+  body as the decision rule (:func:`league_council_rule`, :func:`un_council_rule`).
+
+Where a year is past the end of a data set, the data layer uses its last year
+and warns; the scenario's description records every year actually used.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+import yaml
+from numpy.typing import NDArray
+
+from collsec import data
+from collsec.errors import CollsecError
+from collsec.scenario import (
+    AllianceSpec,
+    ArrangementSpec,
+    AutomaticRule,
+    CouncilRule,
+    ExplicitWorld,
+    MajorityRule,
+    Parameters,
+    Scenario,
+    StateSpec,
+    UnanimityRule,
+)
+
+Org = Literal["league", "un"]
+ORGS: tuple[str, ...] = ("league", "un")
+ORG_NAMES = {"league": "League of Nations", "un": "United Nations"}
+
+FloatArray = NDArray[np.float64]
+
+UN_P5_BASE: tuple[str, ...] = ("2", "200", "220", "365")
+"""USA, United Kingdom, France, Soviet Union / Russia (UN Charter art. 23)."""
+
+ROC, PRC = "713", "710"
+"""China's seat: the Republic of China through 1971, the People's Republic from 1972
+(General Assembly resolution 2758 of 25 October 1971 changed it late in 1971)."""
+
+
+def league_nonpermanent_seats(year: int) -> int:
+    """Non-permanent seats of the League Council in ``year`` (Walters 1952).
+
+    Four in 1920-1922, six from 1923 (Assembly decision of September 1922),
+    nine from 1927 (reform of September 1926), ten from 1934 and eleven from
+    1937. The data do not hold the Council's composition, so which states held
+    these seats is left to chance (a draw per crisis).
+    """
+    if year <= 1922:
+        return 4
+    if year <= 1926:
+        return 6
+    if year <= 1933:
+        return 9
+    if year <= 1936:
+        return 10
+    return 11
+
+
+def league_council_rule(
+    permanent: tuple[str, ...], year: int, absent: tuple[str, ...] = ()
+) -> CouncilRule:
+    """The League Council as a decision rule: unanimity of the Council, parties excluded.
+
+    The permanent members are approximated by the great powers that were
+    League members that year (docs/history.md). Unanimity of the seated
+    members is a council whose quota equals its seats: every present voter
+    must say yes (Covenant art. 5 and 15; C4, C15).
+    """
+    seats = max(len(permanent) + league_nonpermanent_seats(year), 1)
+    return CouncilRule(
+        permanent=permanent,
+        seats=seats,
+        quota=seats,
+        veto=True,
+        absent=absent,
+        parties_vote=False,
+    )
+
+
+def un_permanent(year: int) -> tuple[str, ...]:
+    """State codes of the five permanent members of the Security Council in ``year``."""
+    return (*UN_P5_BASE, ROC if year <= 1971 else PRC)
+
+
+def un_council_rule(
+    permanent: tuple[str, ...], year: int, absent: tuple[str, ...] = ()
+) -> CouncilRule:
+    """The Security Council: 9 of 15 (7 of 11 before 1966), veto, parties vote (C9).
+
+    An absent permanent member does not block (the practice since Korea,
+    June 1950): absent members are removed from the voters.
+    """
+    seats, quota = (15, 9) if year >= 1966 else (11, 7)
+    return CouncilRule(
+        permanent=permanent, seats=seats, quota=quota, veto=True, absent=absent, parties_vote=True
+    )
+
+
+# --------------------------------------------------------------------------- settings
+
+
+@dataclass(frozen=True)
+class HistoryParams:
+    """The global settings of historical worlds and case prediction (``params.yaml``)."""
+
+    draws: int = 2000
+    seed: int = 20261127
+    contiguity_max_type: int = 2
+    tie_strength: dict[str, float] = field(
+        default_factory=lambda: {
+            "defense": 1.0,
+            "neutrality": 0.6,
+            "nonaggression": 0.6,
+            "entente": 0.3,
+        }
+    )
+    reversed_low: float = 0.35
+    reversed_high: float = 0.8
+    overrides: dict[str, Any] = field(default_factory=dict)
+
+    def with_(self, **changes: Any) -> HistoryParams:
+        """Return a copy with fields replaced."""
+        values = {k: getattr(self, k) for k in self.__dataclass_fields__}
+        values.update(changes)
+        return HistoryParams(**values)
+
+
+def load_history_params(path: Path | str | None = None) -> HistoryParams:
+    """Read the global parameter set (the bundled ``params.yaml`` by default).
+
+    Raises
+    ------
+    CollsecError
+        If the file cannot be read or a value is invalid.
+    """
+    source = str(path) if path is not None else "collsec/history/params.yaml"
+    try:
+        if path is None:
+            text = (resources.files("collsec.history") / "params.yaml").read_text("utf-8")
+        else:
+            text = Path(path).read_text(encoding="utf-8")
+        raw = yaml.safe_load(text) or {}
+    except (OSError, yaml.YAMLError) as err:
+        raise CollsecError(f"cannot read the history parameters: {err}", source=source) from None
+    if not isinstance(raw, dict):
+        raise CollsecError("must be a mapping", source=source)
+    cut = raw.get("reversed_cutoffs", {}) or {}
+    try:
+        hp = HistoryParams(
+            draws=int(raw.get("draws", 2000)),
+            seed=int(raw.get("seed", 20261127)),
+            contiguity_max_type=int(raw.get("contiguity_max_type", 2)),
+            tie_strength={k: float(v) for k, v in (raw.get("tie_strength") or {}).items()}
+            or HistoryParams().tie_strength,
+            reversed_low=float(cut.get("low", 0.35)),
+            reversed_high=float(cut.get("high", 0.8)),
+            overrides=dict(raw.get("overrides") or {}),
+        )
+    except (TypeError, ValueError) as err:
+        raise CollsecError(f"bad value: {err}", source=source) from None
+    if not 0.0 <= hp.reversed_low <= hp.reversed_high <= 1.0:
+        raise CollsecError("need 0 <= low <= high <= 1", source=source, field="reversed_cutoffs")
+    if hp.draws < 1:
+        raise CollsecError("must be at least 1", source=source, field="draws")
+    return hp
+
+
+# --------------------------------------------------------------------------- pieces
+
+
+def region_of(ccode: int) -> str:
+    """COW region of a state code: Americas, Europe, Africa, Middle East, Asia, Oceania."""
+    if ccode < 200:
+        return "Americas"
+    if ccode < 400:
+        return "Europe"
+    if ccode < 630:
+        return "Africa"
+    if ccode < 700:
+        return "Middle East"
+    if ccode < 900:
+        return "Asia"
+    return "Oceania"
+
+
+def arms_shares(caps: pd.DataFrame, params: Parameters) -> FloatArray:
+    """Arms share of each state from the military components of CINC.
+
+    ``m_i`` is the mean of the state's shares of the system's military
+    expenditure and military personnel (a missing component is left out, as
+    in CINC itself); the arms share is
+    ``clip(arms_initial * m_i / cinc_i, arms_min, arms_max)``. A state with no
+    military data gets ``arms_initial``.
+    """
+    a = params.arming
+    shares = []
+    for col in ("milex", "milper"):
+        v = caps[col].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+        tot = np.nansum(v)
+        shares.append(v / tot if tot > 0 else np.full(len(v), np.nan))
+    stacked = np.vstack(shares)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        m = np.nanmean(stacked, axis=0)
+    cinc = caps["cinc"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    ratio = np.where(np.isfinite(m) & (cinc > 0), m / np.where(cinc > 0, cinc, 1.0), np.nan)
+    out: FloatArray = np.where(
+        np.isfinite(ratio),
+        np.clip(a.arms_initial * ratio, a.arms_min, a.arms_max),
+        a.arms_initial,
+    )
+    return out
+
+
+def tie_matrix(codes: list[int], ties: pd.DataFrame, strength: dict[str, float]) -> FloatArray:
+    """Alliance tie strength between every pair, ``[n, n]``, the strongest obligation counting."""
+    index = {c: i for i, c in enumerate(codes)}
+    n = len(codes)
+    t = np.zeros((n, n))
+    for row in ties.itertuples(index=False):
+        i, j = index.get(int(row.ccode1)), index.get(int(row.ccode2))
+        if i is None or j is None or i == j:
+            continue
+        s = max(
+            (
+                strength.get(k, 0.0)
+                for k in ("defense", "neutrality", "nonaggression", "entente")
+                if bool(getattr(row, k))
+            ),
+            default=0.0,
+        )
+        t[i, j] = t[j, i] = max(t[i, j], s)
+    return t
+
+
+def s_score(portfolio: FloatArray) -> FloatArray:
+    """Signorino and Ritter's (1999) S between every pair of alliance portfolios.
+
+    ``portfolio[i, k]`` is state ``i``'s tie to state ``k`` on a valued scale
+    (its own entry at the top of the scale). With ``d_ij = sum_k |x_ik - x_jk|``
+    and ``d_max`` the largest possible distance (the number of states times
+    the scale's range), ``S_ij = 1 - 2 d_ij / d_max`` lies in [-1, 1]; identical
+    portfolios give 1. Unweighted (every state counts the same).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``[n, n]``, symmetric, ones on the diagonal.
+    """
+    n = portfolio.shape[0]
+    if n == 0:
+        return np.zeros((0, 0))
+    rng = float(portfolio.max() - portfolio.min()) or 1.0
+    d = np.abs(portfolio[:, None, :] - portfolio[None, :, :]).sum(axis=-1)
+    s: FloatArray = 1.0 - 2.0 * d / (n * rng)
+    return s
+
+
+# --------------------------------------------------------------------------- the scenario
+
+
+def _quiet(fn: Any, *args: Any, notes: list[str], what: str, **kw: Any) -> pd.DataFrame:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        df: pd.DataFrame = fn(*args, **kw)
+    for w in caught:
+        if issubclass(w.category, data.DataYearWarning):
+            notes.append(f"{what}: {w.message}")
+            warnings.warn(f"{what}: {w.message}", data.DataYearWarning, stacklevel=3)
+    return df
+
+
+def historical_scenario(
+    year: int,
+    org: str,
+    *,
+    data_dir: Path | str | None = None,
+    hp: HistoryParams | None = None,
+    absent: tuple[str, ...] = (),
+    base: Parameters | None = None,
+) -> Scenario:
+    """Build the scenario of ``year`` with the League (``org="league"``) or the UN.
+
+    Parameters
+    ----------
+    year
+        The year whose data are used (each data set's last year if later).
+    org
+        ``league`` or ``un``.
+    data_dir
+        The COW data folder (else ``$COLLSEC_DATA_DIR``, else the download cache).
+    hp
+        Global history settings (the bundled ``params.yaml`` by default).
+    absent
+        State codes of council members absent from the vote.
+    base
+        Phase parameters (default: the scenario defaults with ``hp.overrides``).
+
+    Returns
+    -------
+    Scenario
+        One state per system member, one collective-security arrangement.
+
+    Raises
+    ------
+    CollsecError
+        If ``org`` is unknown, the organisation did not exist in ``year``, or
+        the data cannot be read.
+    """
+    if org not in ORGS:
+        raise CollsecError(f"unknown organisation {org!r}: choose league or un", field="org")
+    hp = hp or load_history_params()
+    params = base or _params_with(hp.overrides)
+    notes: list[str] = []
+    system = _quiet(data.system_members, year, notes=notes, what="system", data_dir=data_dir)
+    caps = _quiet(data.capabilities, year, notes=notes, what="capabilities", data_dir=data_dir)
+    majors = _quiet(data.major_powers, year, notes=notes, what="majors", data_dir=data_dir)
+    members_fn = data.league_members if org == "league" else data.un_members
+    orgm = _quiet(members_fn, year, notes=notes, what=org, data_dir=data_dir)
+    if (org == "league" and year > 1946) or (org == "un" and year < 1945) or orgm.empty:
+        raise CollsecError(f"the {ORG_NAMES[org]} did not exist in {year}", field="year")
+    cont = _quiet(
+        data.contiguity,
+        year,
+        notes=notes,
+        what="contiguity",
+        max_type=hp.contiguity_max_type,
+        data_dir=data_dir,
+    )
+    ties = _quiet(data.alliance_ties, year, notes=notes, what="alliances", data_dir=data_dir)
+
+    caps_year = caps.attrs.get("year")
+    sys_codes = sorted(int(c) for c in system["ccode"])
+    abb = {int(r.ccode): str(r.stateabb) for r in system.itertuples(index=False)}
+    caps = caps[caps["ccode"].isin(sys_codes)].set_index("ccode").reindex(sys_codes)
+    caps = caps.reset_index()
+    cinc = caps["cinc"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    positive = cinc[np.isfinite(cinc) & (cinc > 0)]
+    floor = float(positive.min()) / 2.0 if positive.size else 1e-6
+    # A state with no CINC (or zero) gets half the smallest observed score:
+    # it exists and can be attacked, but weighs almost nothing.
+    cinc = np.where(np.isfinite(cinc) & (cinc > 0), cinc, floor)
+    arms = arms_shares(caps, params)
+    gp = {int(c) for c in majors["ccode"]}
+    tmat = tie_matrix(sys_codes, ties, hp.tie_strength)
+    top = max(hp.tie_strength.values(), default=1.0) or 1.0
+    portfolio = tmat.copy()
+    np.fill_diagonal(portfolio, top)
+    sim = np.clip((s_score(portfolio) + 1.0) / 2.0, 0.0, 1.0)
+    states = tuple(
+        StateSpec(
+            code=str(c),
+            name=abb.get(c, str(c)),
+            capability=float(cinc[i]),
+            arms=float(arms[i]),
+            region=region_of(c),
+            great_power=c in gp,
+        )
+        for i, c in enumerate(sys_codes)
+    )
+    in_sys = set(sys_codes)
+    edges = tuple(
+        sorted(
+            {
+                (str(min(a, b)), str(max(a, b)))
+                for a, b in zip(cont["ccode1"].astype(int), cont["ccode2"].astype(int), strict=True)
+                if a in in_sys and b in in_sys and a != b
+            }
+        )
+    )
+    alliances = tuple(
+        AllianceSpec(members=(str(sys_codes[i]), str(sys_codes[j])), strength=float(tmat[i, j]))
+        for i in range(len(sys_codes))
+        for j in range(i + 1, len(sys_codes))
+        if tmat[i, j] > 0
+    )
+    members = tuple(str(c) for c in sorted(int(x) for x in orgm["ccode"]) if c in in_sys)
+    codes = {s.code for s in states}
+    bad_absent = [c for c in absent if c not in codes]
+    if bad_absent:
+        raise CollsecError(
+            f"state code {bad_absent[0]!r} is not a state of the system in {year}", field="absent"
+        )
+    arrangement = org_arrangement(
+        org, year, members, tuple(s.code for s in states if s.great_power), codes, absent
+    )
+    used = {
+        "system": system.attrs.get("year"),
+        "capabilities": caps_year,
+        "org": orgm.attrs.get("year"),
+        "contiguity": cont.attrs.get("year"),
+        "alliances": ties.attrs.get("year"),
+    }
+    desc = f"{arrangement.name}, {year}: COW data of the years " + ", ".join(
+        f"{k} {v}" for k, v in used.items()
+    )
+    if notes:
+        desc += ". " + "; ".join(notes)
+    return Scenario(
+        name=f"{org}-{year}",
+        description=desc,
+        world=ExplicitWorld(
+            states=states,
+            edges=edges,
+            similarity=tuple(tuple(float(x) for x in row) for row in sim),
+            alliances=alliances,
+        ),
+        arrangements=(arrangement,),
+        params=params,
+    )
+
+
+RULES: tuple[str, ...] = ("automatic", "unanimity", "majority", "council")
+"""Decision rules a counterfactual may impose (``--rule``)."""
+
+
+def org_arrangement(
+    org: str,
+    year: int,
+    members: tuple[str, ...],
+    great_powers: tuple[str, ...],
+    codes: set[str],
+    absent: tuple[str, ...] = (),
+    rule: str | None = None,
+) -> ArrangementSpec:
+    """The organisation's arrangement: its members and its deciding body.
+
+    Parameters
+    ----------
+    org
+        ``league`` or ``un``.
+    year
+        The year (sets council size and the Chinese seat).
+    members
+        Member state codes.
+    great_powers
+        The great powers of the year (League: the permanent Council seats).
+    codes
+        Every state code of the world.
+    absent
+        Council members absent from the vote.
+    rule
+        ``None`` for the organisation's own rule, else one of :data:`RULES`
+        (a counterfactual): ``unanimity`` of all members, a simple
+        ``majority`` of all members (parties excluded), the organisation's
+        ``council``, or ``automatic`` designation.
+    """
+    if rule is not None and rule not in RULES:
+        raise CollsecError(
+            f"unknown rule {rule!r}: choose one of " + ", ".join(RULES), field="rule"
+        )
+    if org == "league":
+        perm = tuple(c for c in members if c in set(great_powers))
+        council = league_council_rule(perm, year, absent)
+        name = "League of Nations"
+    else:
+        perm = tuple(c for c in un_permanent(year) if c in codes)
+        council = un_council_rule(perm, year, absent)
+        name = "United Nations"
+    spec: Any
+    if rule in (None, "council"):
+        spec = council
+    elif rule == "automatic":
+        spec = AutomaticRule()
+    elif rule == "unanimity":
+        spec = UnanimityRule(parties_vote=False)
+    else:
+        spec = MajorityRule(parties_vote=False)
+    return ArrangementSpec(
+        name=name, kind="collective_security", members=members, decision_rule=spec
+    )
+
+
+def _params_with(overrides: dict[str, Any]) -> Parameters:
+    """The default phase parameters with dotted ``params.*`` overrides applied."""
+    if not overrides:
+        return Parameters()
+    sc = Scenario(
+        world=ExplicitWorld(
+            states=(StateSpec(code="A", capability=1.0), StateSpec(code="B", capability=1.0)),
+            edges=(("A", "B"),),
+        )
+    )
+    return sc.with_overrides(overrides).params
