@@ -19,12 +19,13 @@ from scipy.special import ndtri
 
 from collsec.arrangements import Arrangement
 from collsec.diagnosis import diagnose, primary_arrangement
-from collsec.phases.aggression import aggression_rule, decide
+from collsec.phases.aggression import Decisions, aggression_rule, decide
 from collsec.phases.arming import arm
 from collsec.phases.growth import grow
 from collsec.phases.learning import enter, learn
-from collsec.phases.response import assess, respond
+from collsec.phases.response import Assessment, assess, respond
 from collsec.phases.war import fight
+from collsec.rules import ExpectedUtility
 from collsec.scenario import Parameters
 from collsec.state import DRAWS_PER_ATTACK, DRAWS_PER_STATE, Batch
 from collsec.world import World
@@ -205,9 +206,9 @@ def run_batch(
                     arrangement=names[prim],
                     outcome=np.full(len(sel), "deterred", dtype=object),
                     voters=voters.sum(axis=1),
-                    votes_yes=np.round(np.where(voters, sub.p_yes, 0.0).sum(axis=1)).astype(
-                        np.int64
-                    ),
+                    votes_yes=np.asarray(
+                        np.round(np.where(voters, sub.p_yes, 0.0).sum(axis=1))
+                    ).astype(np.int64),
                     designated=p_des >= 0.5,
                     coalition_size=sub.expected_join().sum(axis=1),
                     coalition_power=coalition,
@@ -251,10 +252,7 @@ def run_batch(
     )
 
 
-def _subset(s: object, sel: IntArray) -> object:
-    from collsec.phases.response import Assessment
-
-    assert isinstance(s, Assessment)
+def _subset(s: Assessment, sel: IntArray) -> Assessment:
     out = Assessment(
         rows=s.rows[sel],
         aggressor=s.aggressor[sel],
@@ -277,10 +275,10 @@ def _subset(s: object, sel: IntArray) -> object:
 
 def _resolve_attacks(
     b: Batch,
-    dec: object,
+    dec: Decisions,
     u: FloatArray,
     t: int,
-    rule: object,
+    rule: ExpectedUtility,
     weak: BoolArray,
     yearly: dict[str, FloatArray],
     log: _CrisisLog | None,
@@ -288,11 +286,6 @@ def _resolve_attacks(
     names: np.ndarray,
     rep_index: IntArray,
 ) -> None:
-    from collsec.phases.aggression import Decisions
-    from collsec.rules import ExpectedUtility
-
-    assert isinstance(dec, Decisions)
-    assert isinstance(rule, ExpectedUtility)
     prm = b.params.response
     sel = np.flatnonzero(dec.attack)
     rows_all = dec.rows[sel]

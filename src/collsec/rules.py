@@ -131,7 +131,7 @@ class Unanimity(DesignationRule):
     info: ClassVar[RuleInfo] = RuleInfo(False, ("votes",), ("O1", "C4", "C15"), "walters1952")
 
     def decide(self, yes: BoolArray, voters: BoolArray, permanent: BoolArray) -> BoolArray:
-        out: BoolArray = voters.any(axis=-1) & ~(voters & ~yes).any(axis=-1)
+        out: BoolArray = np.asarray(voters.any(axis=-1) & ~(voters & ~yes).any(axis=-1))
         return out
 
     def probability(self, p_yes: FloatArray, voters: BoolArray, permanent: BoolArray) -> FloatArray:

@@ -472,6 +472,7 @@ def parameter_table() -> list[dict[str, Any]]:
     for group, model in Parameters.model_fields.items():
         sub = model.annotation
         assert sub is not None
+        assert isinstance(sub, type)
         assert issubclass(sub, BaseModel)
         for name, info in sub.model_fields.items():
             lo = hi = None

@@ -65,4 +65,6 @@ def replication_generators(
 def entropy_of(root: np.random.SeedSequence) -> int:
     """The root's entropy as an int (to record in results)."""
     e = root.entropy
-    return int(e) if not isinstance(e, list | tuple) else int(e[0])
+    if e is None:
+        return 0
+    return int(e) if isinstance(e, int) else int(e[0])
