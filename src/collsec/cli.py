@@ -1,0 +1,627 @@
+"""The ``collsec`` command line (typer + rich).
+
+Commands
+--------
+``collsec`` (no arguments)
+    Same as ``collsec compare default``.
+``collsec compare [SCENARIO]``
+    The four regimes of C10 on one world and the same seeds, with a table of
+    every metric's mean and 95% interval and an output folder.
+``collsec run SCENARIO``
+    One regime (``as_specified`` by default).
+``collsec scenario list | show NAME | validate FILE``
+    The bundled scenarios; dump one as YAML; check a file.
+``collsec params [--group G]``
+    Every parameter with its default, range and meaning, read from the
+    scenario schema (:func:`collsec.scenario.parameter_table`), never declared
+    twice.
+``collsec version``
+    The package version.
+
+Extension protocol
+------------------
+Other parts of collsec add commands through a module that defines::
+
+    def register(app: typer.Typer) -> None:
+        '''Add commands (``app.command``) or groups (``app.add_typer``) to ``app``.'''
+
+The modules are listed in :data:`EXTENSION_MODULES` (data fetch/status;
+history case, cases evaluate, validate; experiments sweep, query,
+sensitivity). Each is imported when the app is built and its ``register(app)``
+called. A module that does not exist yet (a ``ModuleNotFoundError`` naming
+exactly that module, or its own missing package under ``collsec``) is skipped;
+any other error, including a ``ModuleNotFoundError`` for something the module
+itself imports, surfaces, so a broken extension is never silently hidden.
+
+Errors
+------
+Every command runs inside a guard: a :class:`~collsec.errors.CollsecError`
+prints one line ``error: <message>`` on stderr and exits with code 2, without a
+traceback; an interrupt (Ctrl-C) prints a line and exits with 130. Usage errors
+found by typer (an unknown option, a missing argument) keep typer's message and
+exit code 2. Progress and messages go to stderr; tables, YAML and JSON to
+stdout, so ``collsec compare --json > out.json`` gives a clean file.
+
+Output folders are never clobbered: the default folder gets a new timestamped
+name, and ``--out DIR`` only writes into a folder that is new, empty, or was
+written by collsec before (it holds ``scenario.yaml``).
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import json
+import math
+import re
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskProgressColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+from rich.text import Text
+
+from collsec import __version__
+from collsec.api import compare as api_compare
+from collsec.api import simulate as api_simulate
+from collsec.errors import CollsecError, UnknownNameError
+from collsec.i18n import _, regime_label
+from collsec.results import SUMMARY_METRICS, Comparison
+from collsec.scenario import (
+    REGIMES,
+    RUN_REGIMES,
+    ExplicitWorld,
+    Parameters,
+    Scenario,
+    bundled_scenarios,
+    load_scenario,
+    parameter_table,
+)
+
+EXTENSION_MODULES: tuple[str, ...] = (
+    "collsec.data.commands",
+    "collsec.history.commands",
+    "collsec.experiments.commands",
+)
+"""Modules whose ``register(app)`` adds commands, when they exist."""
+
+DEFAULT_OUTPUT_ROOT = Path("collsec-output")
+"""Where runs write when ``--out`` is not given (relative to the current folder)."""
+
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+# --------------------------------------------------------------------------- consoles
+
+
+def _stderr() -> Console:
+    # Made per call, not at import, so a test runner's replaced sys.stderr is used.
+    return Console(file=sys.stderr, highlight=False, soft_wrap=True)
+
+
+def _stdout() -> Console:
+    return Console(file=sys.stdout, highlight=False)
+
+
+def print_error(err: CollsecError | str) -> None:
+    """Print ``error: <message>`` as one line on stderr."""
+    message = err.render() if isinstance(err, CollsecError) else str(err)
+    line = Text(_("error") + ": ", style="bold red")
+    line.append(" ".join(message.split()))  # one line, whatever the message holds
+    _stderr().print(line)
+
+
+def _note(message: str) -> None:
+    _stderr().print(Text(message))
+
+
+def guarded(fn: F) -> F:
+    """Wrap a command: user errors become one line and exit 2; Ctrl-C exits 130."""
+    if getattr(fn, "_collsec_guarded", False):
+        return fn
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except CollsecError as err:
+            print_error(err)
+            raise typer.Exit(EXIT_USAGE) from None
+        except KeyboardInterrupt:
+            _stderr().print(Text(_("interrupted; nothing more was written"), style="yellow"))
+            raise typer.Exit(EXIT_INTERRUPTED) from None
+
+    wrapper._collsec_guarded = True  # type: ignore[attr-defined]
+    return wrapper  # type: ignore[return-value]
+
+
+def _guard_all(app: typer.Typer) -> None:
+    """Guard every command and callback of ``app`` and its sub-apps, extensions included."""
+    for cmd in app.registered_commands:
+        if cmd.callback is not None:
+            cmd.callback = guarded(cmd.callback)
+    if app.registered_callback is not None and app.registered_callback.callback is not None:
+        app.registered_callback.callback = guarded(app.registered_callback.callback)
+    for group in app.registered_groups:
+        if isinstance(group.typer_instance, typer.Typer):
+            _guard_all(group.typer_instance)
+
+
+# --------------------------------------------------------------------------- app
+
+app = typer.Typer(
+    name="collsec",
+    help=_("Model, simulate and explain collective security."),
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    no_args_is_help=False,
+)
+scenario_app = typer.Typer(help=_("List, show and validate scenarios."), no_args_is_help=True)
+app.add_typer(scenario_app, name="scenario")
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _positive(value: int | None, option: str) -> int | None:
+    if value is not None and value < 1:
+        raise CollsecError(
+            _("must be a positive whole number, not {value}").format(value=value), field=option
+        )
+    return value
+
+
+def _seed(value: int | None) -> int | None:
+    if value is not None and value < 0:
+        raise CollsecError(
+            _("must be a non-negative whole number, not {value}").format(value=value),
+            field="--seed",
+        )
+    return value
+
+
+def parse_regimes(text: str | None, allowed: Sequence[str] = REGIMES) -> list[str]:
+    """Split ``a,b`` into regime names, checking each; ``None`` gives all of ``allowed``.
+
+    Raises
+    ------
+    UnknownNameError
+        If a name is not a regime, or none is given.
+    """
+    if text is None:
+        return list(allowed)
+    names = [t.strip() for t in text.split(",") if t.strip()]
+    if not names:
+        raise UnknownNameError(_("no regime given"), field="--regimes")
+    for name in names:
+        if name not in allowed:
+            raise UnknownNameError(
+                _("unknown regime {name!r}: choose from {choices}").format(
+                    name=name, choices=", ".join(allowed)
+                ),
+                field="--regimes",
+            )
+    return list(dict.fromkeys(names))
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", name).strip("-.") or "run"
+
+
+COLLSEC_MARKER = "scenario.yaml"
+"""A folder holding this file was written by collsec and may be rewritten with ``--out``."""
+
+
+def prepare_output(out: Path | None, scenario_name: str) -> Path:
+    """Choose (and check) the output folder before any work is done.
+
+    Parameters
+    ----------
+    out
+        The folder named with ``--out``, or None for a new timestamped folder
+        under ``collsec-output/`` in the current folder.
+    scenario_name
+        Names the default folder.
+
+    Raises
+    ------
+    CollsecError
+        If ``out`` is a file, or an existing folder that is neither empty nor
+        written by collsec (its files are never overwritten).
+    """
+    if out is None:
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        base = DEFAULT_OUTPUT_ROOT / f"{_slug(scenario_name)}-{stamp}"
+        folder, k = base, 1
+        while folder.exists():  # never reuse a folder we were not told to use
+            k += 1
+            folder = base.with_name(f"{base.name}-{k}")
+        return folder
+    if out.exists() and not out.is_dir():
+        raise CollsecError(_("exists and is not a folder"), source=str(out))
+    if out.is_dir() and any(out.iterdir()) and not (out / COLLSEC_MARKER).is_file():
+        raise CollsecError(
+            _(
+                "folder is not empty and was not written by collsec (no {marker}); "
+                "refusing to overwrite its files: choose a new or empty folder"
+            ).format(marker=COLLSEC_MARKER),
+            source=str(out),
+        )
+    return out
+
+
+def _known_outputs() -> set[str]:
+    from collsec.plots import PLOT_FILES
+
+    tables = {f"{k}.parquet" for k in ("replications", "yearly", "crises", "states", "summary")}
+    return tables | set(PLOT_FILES.values()) | {COLLSEC_MARKER, "summary.json"}
+
+
+def write_output(comparison: Comparison, folder: Path, plots: bool) -> list[Path]:
+    """Write ``comparison`` into ``folder`` and remove collsec files a rerun made stale.
+
+    Only files collsec itself writes (known names) are removed, and only from a
+    folder that :func:`prepare_output` accepted, so a stale plot or crisis log
+    of an earlier run cannot be mistaken for this one's.
+    """
+    try:
+        written = comparison.write(folder, plots=plots)
+        keep = {p.name for p in written}
+        for name in _known_outputs() - keep:
+            stale = folder / name
+            if stale.is_file():
+                stale.unlink()
+    except OSError as err:
+        raise CollsecError(
+            _("cannot write the results: {reason}").format(reason=err.strerror or err),
+            source=str(folder),
+        ) from None
+    return written
+
+
+@contextmanager
+def progress_bar(total: int, description: str) -> Iterator[Callable[[int], None]]:
+    """A rich progress bar on stderr; yields the callback the API's ``progress`` takes."""
+    columns = (
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=_stderr(), transient=False) as bar:
+        task = bar.add_task(description, total=total)
+
+        def advance(done: int) -> None:
+            bar.advance(task, done)
+
+        yield advance
+
+
+def _fmt(v: float | None) -> str:
+    if v is None or not math.isfinite(v):
+        return "–"
+    return f"{v:.3g}"
+
+
+def summary_table(comparison: Comparison, meanings: bool = False) -> Table:
+    """Rows the metrics, columns the regimes; each cell the mean over ``[low, high]``.
+
+    Parameters
+    ----------
+    meanings
+        Add a column with each metric's meaning (wide terminals).
+    """
+    sc = comparison.scenario
+    table = Table(
+        title=_("{scenario}: {reps} replications × {years} years (seed {seed})").format(
+            scenario=sc.name, reps=sc.replications, years=sc.horizon, seed=sc.seed
+        ),
+        caption=_("mean over replications [95% interval of the mean]"),
+    )
+    table.add_column(_("metric"), style="bold", no_wrap=True)
+    for regime in comparison.results:
+        table.add_column(regime_label(regime), justify="right")
+    if meanings:
+        table.add_column(_("meaning"), style="dim")
+    summaries = {k: r.summary_dict() for k, r in comparison.results.items()}
+    for metric, meaning in SUMMARY_METRICS.items():
+        cells = []
+        for regime in comparison.results:
+            s = summaries[regime][metric]
+            cell = Text(_fmt(s["mean"]) + "\n")
+            cell.append(f"[{_fmt(s['low'])}, {_fmt(s['high'])}]", style="dim")
+            cells.append(cell)
+        extra = [Text(_(meaning))] if meanings else []
+        table.add_row(Text(metric), *cells, *extra)
+    return table
+
+
+def _execute(
+    sc: Scenario,
+    regimes: list[str],
+    *,
+    single: bool,
+    out: Path | None,
+    as_json: bool,
+    plots: bool,
+) -> None:
+    """Run, write the folder, and print the table or the JSON object."""
+    folder = prepare_output(out, sc.name)
+    total = sc.replications * sc.horizon * len(regimes)
+    description = _("Simulating {n} regime(s)").format(n=len(regimes))
+    with progress_bar(total, description) as advance:
+        if single:
+            result = api_simulate(sc, regimes[0], progress=advance)
+            comparison = Comparison({regimes[0]: result})
+        else:
+            comparison = api_compare(sc, regimes, progress=advance)
+    written = write_output(comparison, folder, plots)
+    _note(_("Wrote {n} files to {folder}").format(n=len(written), folder=folder))
+    if as_json:
+        # Exactly one JSON object on stdout; NaN was turned into null already.
+        sys.stdout.write(json.dumps(comparison.to_json_dict(), allow_nan=False) + "\n")
+        sys.stdout.flush()
+    else:
+        console = _stdout()
+        console.print(summary_table(comparison, meanings=console.width >= 150))
+
+
+def _with_run_settings(
+    scenario: str, reps: int | None, years: int | None, seed: int | None
+) -> Scenario:
+    _positive(reps, "--reps")
+    _positive(years, "--years")
+    _seed(seed)
+    sc = load_scenario(scenario)
+    changes: dict[str, int] = {}
+    if reps is not None:
+        changes["replications"] = reps
+    if years is not None:
+        changes["horizon"] = years
+    if seed is not None:
+        changes["seed"] = seed
+    return sc.replace(**changes) if changes else sc
+
+
+# --------------------------------------------------------------------------- options
+
+_SCENARIO_HELP = _("Bundled scenario name or scenario file (YAML, TOML or JSON).")
+_REPS = typer.Option(None, "--reps", help=_("Replications (default: the scenario's)."))
+_YEARS = typer.Option(None, "--years", help=_("Years simulated (default: the scenario's)."))
+_SEED = typer.Option(None, "--seed", help=_("Seed of the run (default: the scenario's)."))
+_OUT = typer.Option(
+    None,
+    "--out",
+    help=_("Output folder (default: collsec-output/<scenario>-<timestamp>)."),
+    file_okay=True,
+    dir_okay=True,
+)
+_JSON = typer.Option(False, "--json", help=_("Print one JSON object on stdout instead of a table."))
+
+
+# --------------------------------------------------------------------------- commands
+
+
+@app.callback(invoke_without_command=True)
+def _root(ctx: typer.Context) -> None:
+    """Model, simulate and explain collective security.
+
+    With no command, runs ``collsec compare default``.
+    """
+    if ctx.invoked_subcommand is None:
+        _execute(
+            load_scenario("default"),
+            list(REGIMES),
+            single=False,
+            out=None,
+            as_json=False,
+            plots=True,
+        )
+
+
+@app.command("compare")
+def compare_cmd(
+    scenario: str = typer.Argument("default", help=_SCENARIO_HELP),
+    reps: int | None = _REPS,
+    years: int | None = _YEARS,
+    seed: int | None = _SEED,
+    out: Path | None = _OUT,
+    as_json: bool = _JSON,
+    no_plots: bool = typer.Option(False, "--no-plots", help=_("Do not draw PNG plots.")),
+    regimes: str | None = typer.Option(
+        None, "--regimes", help=_("Comma-separated regimes (default: all four).")
+    ),
+) -> None:
+    """Compare self-help, collective defence, collective security and its ideal (C10)."""
+    chosen = parse_regimes(regimes, REGIMES)
+    sc = _with_run_settings(scenario, reps, years, seed)
+    _execute(sc, chosen, single=False, out=out, as_json=as_json, plots=not no_plots)
+
+
+@app.command("run")
+def run_cmd(
+    scenario: str = typer.Argument(..., help=_SCENARIO_HELP),
+    regime: str = typer.Option(
+        "as_specified", "--regime", help=_("Regime to run: as_specified or one of the four.")
+    ),
+    reps: int | None = _REPS,
+    years: int | None = _YEARS,
+    seed: int | None = _SEED,
+    out: Path | None = _OUT,
+    as_json: bool = _JSON,
+    no_plots: bool = typer.Option(False, "--no-plots", help=_("Do not draw PNG plots.")),
+) -> None:
+    """Run one regime of a scenario."""
+    if regime not in RUN_REGIMES:
+        raise UnknownNameError(
+            _("unknown regime {name!r}: choose from {choices}").format(
+                name=regime, choices=", ".join(RUN_REGIMES)
+            ),
+            field="--regime",
+        )
+    sc = _with_run_settings(scenario, reps, years, seed)
+    _execute(sc, [regime], single=True, out=out, as_json=as_json, plots=not no_plots)
+
+
+@scenario_app.command("list")
+def scenario_list() -> None:
+    """List the bundled scenarios with their descriptions."""
+    table = Table(title=_("Bundled scenarios"))
+    table.add_column(_("name"), style="bold", no_wrap=True)
+    table.add_column(_("description"))
+    for name in bundled_scenarios():
+        try:
+            description = load_scenario(name).description
+        except CollsecError as err:  # keep listing the others; say what is wrong
+            description = _("invalid: {reason}").format(reason=err.render())
+        table.add_row(name, " ".join(description.split()))
+    _stdout().print(table)
+
+
+@scenario_app.command("show")
+def scenario_show(name: str = typer.Argument(..., help=_SCENARIO_HELP)) -> None:
+    """Print a scenario as complete YAML (every default filled in)."""
+    # Plain write, not rich: YAML must reach the file unwrapped and unstyled.
+    sys.stdout.write(load_scenario(name).to_yaml())
+    sys.stdout.flush()
+
+
+def describe(sc: Scenario) -> str:
+    """A one-line summary of a scenario."""
+    if isinstance(sc.world, ExplicitWorld):
+        world = _("{n} explicit states").format(n=len(sc.world.states))
+    else:
+        world = _("{n} generated states").format(n=sc.world.n_states)
+    return _(
+        "{name}: {world}, {k} arrangement(s), {years} years, {reps} replications, seed {seed}"
+    ).format(
+        name=sc.name,
+        world=world,
+        k=len(sc.arrangements),
+        years=sc.horizon,
+        reps=sc.replications,
+        seed=sc.seed,
+    )
+
+
+@scenario_app.command("validate")
+def scenario_validate(file: str = typer.Argument(..., help=_SCENARIO_HELP)) -> None:
+    """Check a scenario file; print OK and a summary, or the problem."""
+    sc = load_scenario(file)
+    line = Text("OK ", style="bold green")
+    line.append(describe(sc))
+    _stdout().print(line, soft_wrap=True)
+
+
+@app.command("params")
+def params_cmd(
+    group: str | None = typer.Option(
+        None, "--group", help=_("Only this group (growth, arming, aggression, ...).")
+    ),
+) -> None:
+    """Every parameter: path, default, range and meaning (from the schema)."""
+    groups = list(Parameters.model_fields)
+    if group is not None and group not in groups:
+        raise UnknownNameError(
+            _("unknown parameter group {name!r}: choose from {choices}").format(
+                name=group, choices=", ".join(groups)
+            ),
+            field="--group",
+        )
+    table = Table(title=_("Parameters"))
+    table.add_column(_("path"), style="bold", no_wrap=True)
+    table.add_column(_("default"), justify="right")
+    table.add_column(_("range"), justify="center")
+    table.add_column(_("meaning"))
+    for row in parameter_table():
+        if group is not None and row["path"].split(".")[1] != group:
+            continue
+        lo = "" if row["low"] is None else f"{row['low']:g}"
+        hi = "" if row["high"] is None else f"{row['high']:g}"
+        table.add_row(row["path"], f"{row['default']}", f"[{lo}, {hi}]", row["meaning"])
+    _stdout().print(table)
+
+
+@app.command("version")
+def version_cmd() -> None:
+    """Print the collsec version."""
+    sys.stdout.write(f"collsec {__version__}\n")
+
+
+# --------------------------------------------------------------------------- extensions
+
+
+def _is_missing(err: ModuleNotFoundError, module: str) -> bool:
+    """Is ``err`` about ``module`` itself (or its own package below ``collsec``) missing?"""
+    if err.name is None:
+        return False
+    parts = module.split(".")
+    own = {".".join(parts[:k]) for k in range(2, len(parts) + 1)}
+    return err.name in own
+
+
+def register_extensions(
+    target: typer.Typer, modules: Sequence[str] = EXTENSION_MODULES
+) -> list[str]:
+    """Import each extension module that exists and call its ``register(target)``.
+
+    Returns
+    -------
+    list of str
+        The modules registered.
+
+    Raises
+    ------
+    Exception
+        Whatever a module that exists raises on import or registration.
+    """
+    done = []
+    for module in modules:
+        try:
+            mod = importlib.import_module(module)
+        except ModuleNotFoundError as err:
+            if _is_missing(err, module):
+                continue
+            raise
+        mod.register(target)
+        done.append(module)
+    return done
+
+
+register_extensions(app)
+_guard_all(app)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console script entry point: ``collsec``.
+
+    Exits with 0 on success, 2 for bad input (one ``error:`` line, no
+    traceback), 130 when interrupted.
+    """
+    try:
+        app(args=argv, prog_name="collsec")
+    except CollsecError as err:  # raised outside a guarded command (e.g. parameter callbacks)
+        print_error(err)
+        sys.exit(EXIT_USAGE)
+    except KeyboardInterrupt:
+        _stderr().print(Text(_("interrupted"), style="yellow"))
+        sys.exit(EXIT_INTERRUPTED)

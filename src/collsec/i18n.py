@@ -1,0 +1,147 @@
+"""A tiny translation layer for user-facing text (English and Bahasa Indonesia).
+
+Every message shown to a user is written in English in the source and passed
+through :func:`_`. English is the message id itself; other languages live in
+JSON catalogs under ``collsec/locales/<language>.json`` that map each English
+message id to its translation. A message missing from a catalog falls back to
+English, so an incomplete catalog never breaks the program.
+
+The language is the one set by :func:`set_language`, otherwise the one named
+by the ``COLLSEC_LANG`` environment variable (``en`` or ``id``; forms such as
+``id_ID.UTF-8`` are accepted), otherwise English.
+
+Messages with values use named ``str.format`` fields, so a translation can move
+them: ``_("wrote {n} files").format(n=3)``.
+
+Examples
+--------
+>>> set_language("id")
+>>> _("error")
+'galat'
+>>> set_language("en")
+>>> _("error")
+'error'
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from functools import cache
+from importlib import resources
+
+from collsec.errors import ScenarioError, UnknownNameError
+
+ENGLISH = "en"
+"""The source language: its messages are the message ids."""
+
+ENV_VAR = "COLLSEC_LANG"
+"""Environment variable naming the language when :func:`set_language` was not called."""
+
+_chosen: str | None = None
+
+
+def _normalise(lang: str) -> str:
+    """``id_ID.UTF-8`` -> ``id``; ``EN-gb`` -> ``en``."""
+    return lang.strip().lower().replace("-", "_").split(".")[0].split("_")[0]
+
+
+def available_languages() -> list[str]:
+    """Return the languages with a catalog, English first.
+
+    Examples
+    --------
+    >>> available_languages()
+    ['en', 'id']
+    """
+    folder = resources.files("collsec") / "locales"
+    found = sorted(p.name[: -len(".json")] for p in folder.iterdir() if p.name.endswith(".json"))
+    return [ENGLISH, *found]
+
+
+@cache
+def catalog(lang: str) -> dict[str, str]:
+    """Return the catalog of ``lang`` (empty for English).
+
+    Raises
+    ------
+    UnknownNameError
+        If there is no catalog for ``lang``.
+    ScenarioError
+        If the catalog is not a JSON object of strings.
+    """
+    if lang == ENGLISH:
+        return {}
+    if lang not in available_languages():
+        raise UnknownNameError(
+            f"no translation for language {lang!r}: choose one of "
+            + ", ".join(available_languages()),
+            field=ENV_VAR,
+        )
+    source = f"collsec/locales/{lang}.json"
+    text = (resources.files("collsec") / "locales" / f"{lang}.json").read_text(encoding="utf-8")
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise ScenarioError(f"not valid JSON: {err.msg}", source=source, line=err.lineno) from None
+    if not isinstance(data, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in data.items()
+    ):
+        raise ScenarioError("a catalog must map message strings to strings", source=source)
+    return data
+
+
+def set_language(lang: str | None) -> None:
+    """Choose the language of messages; ``None`` goes back to ``COLLSEC_LANG``.
+
+    Raises
+    ------
+    UnknownNameError
+        If there is no catalog for ``lang``.
+    """
+    global _chosen
+    if lang is None:
+        _chosen = None
+        return
+    code = _normalise(lang)
+    catalog(code)  # fail now, naming the language, rather than at the first message
+    _chosen = code
+
+
+def get_language() -> str:
+    """Return the active language code.
+
+    An unknown ``COLLSEC_LANG`` falls back to English rather than failing:
+    the environment of a shell should not stop every command.
+    """
+    if _chosen is not None:
+        return _chosen
+    env = _normalise(os.environ.get(ENV_VAR, "") or ENGLISH)
+    return env if env in available_languages() else ENGLISH
+
+
+def _(msgid: str) -> str:
+    """Return ``msgid`` translated into the active language (English if missing)."""
+    lang = get_language()
+    if lang == ENGLISH:
+        return msgid
+    return catalog(lang).get(msgid, msgid)
+
+
+def regime_label(regime: str) -> str:
+    """Return the display name of a regime (C10) in the active language.
+
+    Examples
+    --------
+    >>> set_language("en")
+    >>> regime_label("collective_defense")
+    'collective defence'
+    """
+    labels = {
+        "as_specified": _("as specified"),
+        "self_help": _("self-help"),
+        "collective_defense": _("collective defence"),
+        "collective_security": _("collective security"),
+        "ideal_collective_security": _("ideal collective security"),
+    }
+    return labels.get(regime, regime)
