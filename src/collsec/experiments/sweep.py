@@ -1,0 +1,206 @@
+"""Run a sweep: cells x regimes x replications, in chunks, on any executor.
+
+Each chunk is a picklable :class:`ChunkTask` run by the module-level
+:func:`run_chunk`. A cell's seed is fixed in the plan before anything is
+dispatched and replication ``k`` always draws from child ``(1, k)`` of that
+seed (:mod:`collsec.seeds`), so a chunk of replications 10-19 gives the same
+numbers as the same replications inside a run of 0-99, and the rows do not
+depend on the executor, the worker count or the completion order.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from collsec.api import simulate
+from collsec.experiments import store
+from collsec.experiments.executors import Executor, InProcessExecutor
+from collsec.experiments.spec import Plan, apply_overrides, level_label
+from collsec.results import SUMMARY_METRICS
+
+
+@dataclass(frozen=True)
+class CellConfig:
+    """What a worker needs to run one cell (plain, picklable data)."""
+
+    index: int
+    seed: int
+    overrides: dict[str, Any]
+    columns: dict[str, Any]
+    labels: dict[str, str]
+
+
+@dataclass(frozen=True)
+class ChunkTask:
+    """One task: cells of one chunk, every regime, a range of replications."""
+
+    chunk: int
+    base: dict[str, Any]
+    cells: tuple[CellConfig, ...]
+    regimes: tuple[str, ...]
+    first_replication: int
+    replications: int
+    columns: tuple[str, ...]
+
+
+def run_chunk(task: ChunkTask) -> pd.DataFrame:
+    """Run one chunk; return its rows, one per (cell, regime, replication).
+
+    Parameters
+    ----------
+    task
+        The chunk's cells, regimes and replication range.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``cell, regime, replication, cell_seed``, the varied inputs
+        (and ``<input>_label`` for discrete ones), then every summary metric.
+    """
+    frames = []
+    for cell in task.cells:
+        sc = apply_overrides(task.base, cell.overrides, source=f"cell {cell.index}")
+        for regime in task.regimes:
+            res = simulate(
+                sc,
+                regime,
+                seed=cell.seed,
+                replications=task.replications,
+                first_replication=task.first_replication,
+            )
+            n = len(res.replications)
+            data: dict[str, Any] = {
+                "cell": np.full(n, cell.index, dtype=np.int64),
+                "regime": [regime] * n,
+                "replication": res.replications.astype(np.int64),
+                "cell_seed": np.full(n, cell.seed, dtype=np.int64),
+            }
+            for col in task.columns:
+                data[col] = [cell.columns[col]] * n
+                if col in cell.labels:
+                    data[f"{col}_label"] = [cell.labels[col]] * n
+            for m in SUMMARY_METRICS:
+                data[m] = np.asarray(res.per_replication[m], dtype=float)
+            frames.append(pd.DataFrame(data))
+    return pd.concat(frames, ignore_index=True)
+
+
+def chunk_tasks(plan: Plan, skip: set[int] | None = None) -> list[ChunkTask]:
+    """The tasks of every chunk not in ``skip``, in chunk order."""
+    skip = skip or set()
+    levels = {p.column: p.levels for p in plan.spec.parameters if p.levels is not None}
+    tasks = []
+    for ch in plan.chunks:
+        if ch.index in skip:
+            continue
+        cells = []
+        for i in ch.cells:
+            c = plan.cells[i]
+            labels = {col: level_label(lv[c.columns[col]]) for col, lv in levels.items()}
+            cells.append(CellConfig(c.index, c.seed, c.overrides, c.columns, labels))
+        tasks.append(
+            ChunkTask(
+                chunk=ch.index,
+                base=plan.base,
+                cells=tuple(cells),
+                regimes=plan.spec.regimes,
+                first_replication=ch.first_replication,
+                replications=ch.replications,
+                columns=tuple(plan.columns),
+            )
+        )
+    return tasks
+
+
+@dataclass
+class SweepReport:
+    """What a call of :func:`run_sweep` did."""
+
+    out: Path
+    chunks_total: int
+    chunks_before: int
+    chunks_run: int = 0
+    rows_written: int = 0
+    seconds: float = 0.0
+    interrupted: bool = False
+    written: list[Path] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        """Every chunk of the sweep is on disk."""
+        return self.chunks_before + self.chunks_run == self.chunks_total
+
+
+OnChunk = Callable[[int, int], None]
+"""Called with (chunk index, rows) after each chunk is written."""
+
+
+def run_sweep(
+    plan: Plan,
+    out: str | Path,
+    executor: Executor | None = None,
+    *,
+    resume: bool = False,
+    on_start: Callable[[int, int], None] | None = None,
+    on_chunk: OnChunk | None = None,
+) -> SweepReport:
+    """Run (or resume) a sweep into ``out``.
+
+    Parameters
+    ----------
+    plan
+        The resolved sweep (:func:`collsec.experiments.spec.plan`).
+    out
+        The output folder.
+    executor
+        Where tasks run (default: in this process).
+    resume
+        Run only the chunks not yet in ``out``.
+    on_start
+        Called once with (chunks to run, rows to write).
+    on_chunk
+        Called with (chunk index, rows) after each chunk is on disk.
+
+    Returns
+    -------
+    SweepReport
+        ``interrupted`` is true when Ctrl-C stopped it; finished chunks are kept.
+
+    Raises
+    ------
+    SweepFolderError
+        If ``out`` holds a different sweep, or this one without ``resume``.
+    """
+    out = Path(out)
+    done = store.prepare(out, plan, resume)
+    tasks = chunk_tasks(plan, done)
+    report = SweepReport(out, len(plan.chunks), len(done))
+    rows_per = len(plan.spec.regimes)
+    if on_start is not None:
+        on_start(len(tasks), sum(len(t.cells) * t.replications * rows_per for t in tasks))
+    scenario = plan.base_scenario()
+    executor = executor or InProcessExecutor()
+    t0 = time.perf_counter()
+    try:
+        for i, rows in executor.map(run_chunk, tasks):
+            idx = tasks[i].chunk
+            report.written.append(store.write_chunk(out, plan, idx, rows, scenario))
+            done.add(idx)
+            store.write_manifest(out, plan, done, "running")
+            report.chunks_run += 1
+            report.rows_written += len(rows)
+            if on_chunk is not None:
+                on_chunk(idx, len(rows))
+    except KeyboardInterrupt:
+        report.interrupted = True
+    report.seconds = time.perf_counter() - t0
+    status = "complete" if report.complete else ("interrupted" if report.interrupted else "partial")
+    store.write_manifest(out, plan, done, status)
+    return report
