@@ -41,7 +41,11 @@ def expected_support(b: Batch, p: FloatArray) -> FloatArray:
         mem = b.member[:, k, :] & b.alive
         covered = mem | (a.scope[None, :] if a.kind == CS else False)
         helpers = np.concatenate([np.where(mem, p, 0.0), np.zeros((r, 1))], axis=1)
-        reachable = helpers[:, w.reach_in].sum(axis=-1)  # [r, n]
+        # Contiguous before summing: the fancy-indexed view puts replications on
+        # the fastest axis, and numpy then sums in an order that depends on the
+        # batch size, so a replication's arms would differ in the last bit
+        # between a batch of 1 and a batch of 64.
+        reachable = np.ascontiguousarray(helpers[:, w.reach_in]).sum(axis=-1)  # [r, n]
         weight = b.cred[:, k : k + 1] * a.obligation
         support += np.where(covered, weight * reachable, 0.0)
     return support
