@@ -1,0 +1,261 @@
+"""Commands ``collsec sweep``, ``collsec query`` and ``collsec sensitivity``.
+
+:func:`register` adds them to the main app (:mod:`collsec.cli` calls it). User
+errors are :class:`~collsec.errors.CollsecError`: one line on stderr, exit 2.
+Progress, notes and the resume hint go to stderr; tables to stdout.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+from rich.text import Text
+
+from collsec.errors import CollsecError
+from collsec.experiments import store
+from collsec.experiments.executors import make_executor
+from collsec.experiments.spec import Plan, load_spec, plan
+from collsec.experiments.sweep import SweepReport, run_sweep
+
+try:
+    from collsec.i18n import _
+except ImportError:  # pragma: no cover - the translation layer arrives separately
+
+    def _(msgid: str) -> str:
+        return msgid
+
+
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
+
+def _err() -> Console:
+    return Console(file=sys.stderr, highlight=False, soft_wrap=True)
+
+
+def _out() -> Console:
+    return Console(file=sys.stdout, highlight=False)
+
+
+def _guard(fn: Any) -> Any:
+    """User errors: one line on stderr and exit 2, also when not run through collsec.cli."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except CollsecError as err:
+            line = Text(_("error") + ": ", style="bold red")
+            line.append(" ".join(err.render().split()))
+            _err().print(line)
+            raise typer.Exit(EXIT_USAGE) from None
+
+    wrapper._collsec_guarded = True  # type: ignore[attr-defined]
+    return wrapper
+
+
+class RateColumn(ProgressColumn):
+    """Runs (cell x regime x replication) per second."""
+
+    def render(self, task: Task) -> Text:
+        """The task's current speed."""
+        speed = task.finished_speed or task.speed
+        if speed is None:
+            return Text("? runs/s", style="progress.data.speed")
+        return Text(f"{speed:,.1f} runs/s", style="progress.data.speed")
+
+
+def _execute(
+    p: Plan,
+    spec_arg: str,
+    out: Path,
+    command: str,
+    workers: int | None,
+    scheduler: str | None,
+    executor: str,
+    resume: bool,
+) -> SweepReport:
+    """Run the sweep with a progress bar; on Ctrl-C keep finished chunks and say how to resume."""
+    ex = make_executor(executor, workers, scheduler)
+    console = _err()
+    progress = Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        RateColumn(),
+        TimeElapsedColumn(),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
+        console=console,
+        transient=False,
+    )
+    state: dict[str, Any] = {}
+
+    def on_start(chunks: int, rows: int) -> None:
+        state["task"] = progress.add_task(f"{p.spec.name} ({ex!r})", total=rows)
+
+    def on_chunk(index: int, rows: int) -> None:
+        progress.advance(state["task"], rows)
+
+    try:
+        with progress:
+            report = run_sweep(p, out, ex, resume=resume, on_start=on_start, on_chunk=on_chunk)
+    finally:
+        close = getattr(ex, "close", None)
+        if close is not None:
+            close()
+    if report.interrupted:
+        done = report.chunks_before + report.chunks_run
+        console.print(
+            Text(
+                _("stopped: {done} of {total} chunks are kept in {out}").format(
+                    done=done, total=report.chunks_total, out=out
+                ),
+                style="yellow",
+            )
+        )
+        console.print(
+            _("resume with: collsec {command} {spec} --out {out} --resume").format(
+                command=command, spec=spec_arg, out=out
+            )
+        )
+        raise typer.Exit(EXIT_INTERRUPTED)
+    return report
+
+
+def _summary(out: Path, report: SweepReport, p: Plan) -> None:
+    cols = [m for m in ("war_rate", "deterred_rate", "weak_survival") if m]
+    sql = (
+        "SELECT regime, count(DISTINCT cell) AS cells, count(*) AS runs, "
+        + ", ".join(f"avg({m}) AS {m}" for m in cols)
+        + " FROM results GROUP BY regime ORDER BY regime"
+    )
+    df = store.query(out, sql)
+    title = _("sweep {name}: {cells} cells, {runs} runs this time in {secs:.1f} s").format(
+        name=p.spec.name, cells=len(p.cells), runs=report.rows_written, secs=report.seconds
+    )
+    _out().print(_table(df, title))
+    _err().print(_("results in {out}; query them with: collsec query {out} \"SQL\"").format(out=out))
+
+
+def _fmt(v: Any) -> str:
+    if isinstance(v, float):
+        return "–" if v != v else f"{v:.4g}"
+    return str(v)
+
+
+def _table(df: pd.DataFrame, title: str | None = None) -> Table:
+    t = Table(title=title)
+    for c in df.columns:
+        t.add_column(str(c), justify="right" if pd.api.types.is_numeric_dtype(df[c]) else "left")
+    for row in df.itertuples(index=False):
+        t.add_row(*(_fmt(v) for v in row))
+    return t
+
+
+WorkersOpt = Annotated[
+    int | None,
+    typer.Option("--workers", "-w", min=1, help="Worker processes (default: every core)."),
+]
+SchedulerOpt = Annotated[
+    str | None,
+    typer.Option("--scheduler", help="Address of a running Dask scheduler (tcp://host:8786)."),
+]
+ExecutorOpt = Annotated[
+    str,
+    typer.Option("--executor", help="processes (default), dask (a LocalCluster) or inline."),
+]
+ResumeOpt = Annotated[
+    bool, typer.Option("--resume", help="Run only the chunks not yet in the output folder.")
+]
+
+
+def sweep_command(
+    spec: Annotated[str, typer.Argument(help="Sweep spec file, or a bundled example name.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")],
+    workers: WorkersOpt = None,
+    scheduler: SchedulerOpt = None,
+    executor: ExecutorOpt = "processes",
+    resume: ResumeOpt = False,
+) -> None:
+    """Run a parameter sweep into a resumable Parquet dataset."""
+    p = plan(load_spec(spec))
+    report = _execute(p, spec, out, "sweep", workers, scheduler, executor, resume)
+    _summary(out, report, p)
+
+
+def query_command(
+    folder: Annotated[Path, typer.Argument(help="A sweep's output folder.")],
+    sql: Annotated[str, typer.Argument(help="DuckDB SQL over the view 'results'.")],
+    csv: Annotated[bool, typer.Option("--csv", help="Print CSV instead of a table.")] = False,
+) -> None:
+    """Run SQL (DuckDB) over a sweep's results, exposed as the view 'results'."""
+    df = store.query(folder, sql)
+    if csv:
+        sys.stdout.write(df.to_csv(index=False))
+    else:
+        _out().print(_table(df))
+
+
+def sensitivity_command(
+    spec: Annotated[str, typer.Argument(help="Sensitivity spec (design kind: sobol).")],
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Output folder (default: sensitivity-NAME).")
+    ] = None,
+    workers: WorkersOpt = None,
+    scheduler: SchedulerOpt = None,
+    executor: ExecutorOpt = "processes",
+    resume: ResumeOpt = False,
+) -> None:
+    """Sobol indices (S1, ST) of the outcome metrics for the drivers of the conditions."""
+    from collsec.experiments.sensitivity import analyze, check_sobol, save_plot
+
+    p = plan(load_spec(spec))
+    check_sobol(p)
+    folder = out or Path(f"sensitivity-{p.spec.name}")
+    manifest = store.read_manifest(folder) if folder.is_dir() else None
+    finished = (
+        manifest is not None
+        and manifest.get("spec_hash") == p.hash
+        and len(store.chunk_files(folder)) == len(p.chunks)
+    )
+    if not (finished and resume):
+        _execute(p, spec, folder, "sensitivity", workers, scheduler, executor, resume)
+    indices = analyze(p, folder)
+    csv_path = folder / "sobol_indices.csv"
+    indices.to_csv(csv_path, index=False)
+    png = save_plot(indices, folder / "sobol_indices.png")
+    for (regime, metric), d in indices.groupby(["regime", "metric"], sort=False):
+        _out().print(
+            _table(
+                d.drop(columns=["regime", "metric"]),
+                _("Sobol indices of {metric} ({regime}), 95% intervals").format(
+                    metric=metric, regime=regime
+                ),
+            )
+        )
+    _err().print(_("wrote {csv} and {png}").format(csv=csv_path, png=png))
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``sweep``, ``query`` and ``sensitivity`` to ``app``."""
+    app.command("sweep")(_guard(sweep_command))
+    app.command("query")(_guard(query_command))
+    app.command("sensitivity")(_guard(sensitivity_command))
