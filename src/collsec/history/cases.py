@@ -24,6 +24,7 @@ The three recorded outcomes are predicted from the draws:
 
 from __future__ import annotations
 
+import functools
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -33,12 +34,13 @@ from typing import Any
 import numpy as np
 
 from collsec import data
-from collsec.arrangements import arrangements_for_regime
+from collsec.arrangements import Arrangement, build_arrangement
 from collsec.diagnosis import CONDITIONS, diagnose, primary_arrangement
 from collsec.errors import CollsecError
 from collsec.history.worlds import (
     ORGS,
     HistoryParams,
+    params_with,
     historical_scenario,
     load_history_params,
     org_arrangement,
@@ -46,9 +48,9 @@ from collsec.history.worlds import (
 from collsec.phases.aggression import aggression_rule
 from collsec.phases.response import assess, respond
 from collsec.phases.war import fight
-from collsec.scenario import ExplicitWorld, Scenario
+from collsec.scenario import ArmingParams, ExplicitWorld, Parameters, Scenario
 from collsec.state import DRAWS_PER_ATTACK, Batch
-from collsec.world import build_world
+from collsec.world import World, build_world
 
 ACTIONS: tuple[str, ...] = ("none", "sanctions", "military")
 REVERSALS: tuple[str, ...] = ("yes", "partial", "no")
@@ -162,36 +164,76 @@ def _check_codes(
         raise CollsecError(f"unknown state code {c!r}", field=what)
 
 
-def _scenario_for(
+@functools.lru_cache(maxsize=32)
+def _base(
+    year: int,
+    org: str,
+    data_dir: str | None,
+    contiguity_max_type: int,
+    tie_strength: tuple[tuple[str, float], ...],
+    arming: str,
+    seed: int,
+) -> tuple[Scenario, World]:
+    """The historical scenario (default phase parameters) and its built world, cached.
+
+    Phase parameters other than arming do not enter the world, so a grid over
+    response parameters reuses one world per case.
+    """
+    hp = HistoryParams(contiguity_max_type=contiguity_max_type, tie_strength=dict(tie_strength))
+    base = Parameters(arming=ArmingParams.model_validate_json(arming))
+    with warnings.catch_warnings():
+        # The world records every substituted year in its description.
+        warnings.simplefilter("ignore", data.DataYearWarning)
+        sc = historical_scenario(year, org, data_dir=data_dir, hp=hp, base=base)
+    world = build_world(sc, np.random.default_rng(np.random.SeedSequence(seed)))
+    return sc, world
+
+
+def _setup(
     case: Case,
     hp: HistoryParams,
     data_dir: Path | str | None,
     add_members: Sequence[str],
     remove_members: Sequence[str],
     rule: str | None,
-) -> Scenario:
-    with warnings.catch_warnings():
-        # The world records every substituted year in its description.
-        warnings.simplefilter("ignore", data.DataYearWarning)
-        sc = historical_scenario(case.year, case.org, data_dir=data_dir, hp=hp, absent=case.absent)
-    world = sc.world
-    assert isinstance(world, ExplicitWorld)
-    codes = {s.code for s in world.states}
+) -> tuple[Scenario, World, Arrangement, Parameters]:
+    params = params_with(hp.overrides)
+    sc, world = _base(
+        case.year,
+        case.org,
+        None if data_dir is None else str(data_dir),
+        hp.contiguity_max_type,
+        tuple(sorted(hp.tie_strength.items())),
+        params.arming.model_dump_json(),
+        hp.seed,
+    )
+    spec = sc.world
+    assert isinstance(spec, ExplicitWorld)
+    codes = set(world.codes)
     _check_codes(case.aggressors, codes, case.year, "aggressors", data_dir)
     _check_codes((case.victim,), codes, case.year, "victim", data_dir)
+    _check_codes(case.absent, codes, case.year, "absent", data_dir)
     _check_codes(add_members, codes, case.year, "add_member", data_dir)
     _check_codes(remove_members, codes, case.year, "remove_member", data_dir)
     if case.victim in case.aggressors:
         raise CollsecError("the victim cannot also be an aggressor", field="victim")
-    if not add_members and not remove_members and rule is None:
-        return sc
-    arr = sc.arrangements[0]
-    assert isinstance(arr.members, tuple)
-    members = [c for c in arr.members if c not in set(remove_members)]
+    arr0 = sc.arrangements[0]
+    assert isinstance(arr0.members, tuple)
+    members = [c for c in arr0.members if c not in set(remove_members)]
     members += [c for c in add_members if c not in members]
-    gps = tuple(s.code for s in world.states if s.great_power)
-    new = org_arrangement(case.org, case.year, tuple(members), gps, codes, case.absent, rule)
-    return sc.replace(arrangements=(new.model_dump(mode="json"),))
+    gps = tuple(c for c, g in zip(world.codes, world.great_power, strict=True) if g)
+    arr_spec = org_arrangement(
+        case.org,
+        case.year,
+        tuple(members),
+        gps,
+        codes,
+        case.absent,
+        rule,
+        obligation=hp.obligation.get(case.org),
+        instruments=hp.instruments.get(case.org),
+    )
+    return sc, world, build_arrangement(arr_spec, world), params
 
 
 def predict_case(
@@ -238,15 +280,12 @@ def predict_case(
     r = int(draws or hp.draws)
     if r < 1:
         raise CollsecError("must be at least 1", field="draws")
-    sc = _scenario_for(case, hp, data_dir, add_members, remove_members, rule)
-    root = np.random.SeedSequence(hp.seed if seed is None else seed)
-    world_seq, draw_seq = root.spawn(2)
-    world = build_world(sc, np.random.default_rng(world_seq))
-    arrs = arrangements_for_regime(sc, world, "as_specified")
-    rng = np.random.default_rng(draw_seq)
+    sc, world, arrangement, params = _setup(case, hp, data_dir, add_members, remove_members, rule)
+    arrs = [arrangement]
+    rng = np.random.default_rng(np.random.SeedSequence(hp.seed if seed is None else seed))
     # Batch.start only counts the generators: every draw below comes from ``rng``.
     gens = [rng] * r
-    b = Batch.start(world, arrs, sc.params, gens)
+    b = Batch.start(world, arrs, params, gens)
     n = world.n
     rows = np.arange(r)
     agg_idx = world.indices(list(case.aggressors), "aggressors")
@@ -259,6 +298,13 @@ def predict_case(
     u = rng.random((r, DRAWS_PER_ATTACK, n))
     power0 = b.power()
     s = assess(b, rows, agg, vic, seat_keys, attack_power=power0[rows][:, agg_idx].sum(axis=1))
+    # No state votes to designate itself, and the victim always does: a
+    # party's vote follows its side, not its affinities (the great-power veto
+    # of a finding against itself, Charter art. 27(3) as practised).
+    s.margin[:, lead] = -1e6
+    s.p_yes[:, lead] = 0.0
+    s.margin[:, vic_idx] = 1e6
+    s.p_yes[:, vic_idx] = 1.0
     co = agg_idx[1:]
     if len(co):
         # Co-aggressors stand with the lead aggressor: they neither vote to
@@ -269,7 +315,7 @@ def predict_case(
         s.willing[:, :, co] = 0.0
         if not arrs[0].parties_vote:
             s.voters[:, :, co] = False
-    prm = sc.params.response
+    prm = params.response
     p = s.power
     parties = np.zeros((r, n), dtype=bool)
     parties[:, agg_idx] = True
@@ -297,7 +343,25 @@ def predict_case(
         u[:, 4, 1],
     )
     b.member = member_before
-    reversed_ = ~war.aggressor_won
+    # Compliance (O5): a designated aggressor that is not fought withdraws when
+    # it foresees defeat by the coalition the designation threatens: the
+    # expected coalition of able, willing members plus the victim wins the
+    # contest with a chance above one half. This is the engine's deterrence
+    # reasoning (phase 3) applied after the finding instead of before the attack.
+    # Only an organisation that may use force threatens a coalition; the
+    # threat of one that may only sanction is the sanctions' cut in the
+    # aggressor's war power (the same cut the war phase applies).
+    threat = s.victim_power().copy()
+    if arrangement.military:
+        threat += (s.p_join[:, 0, :] * p).sum(axis=1)
+    cut = 1.0 - prm.sanction_war_effect * resp.sanction_weight
+    rule_eu = aggression_rule(b)
+    complies = (
+        resp.designated.any(axis=1)
+        & ~resp.military
+        & (rule_eu.win_probability(aggressor_side * cut, threat) < 0.5)
+    )
+    reversed_ = ~war.aggressor_won | complies
     prim = primary_arrangement(b, s.covers)
     kk = np.where(prim >= 0, prim, 0)
     voters = s.voters[ci, kk]
@@ -394,6 +458,6 @@ def predict_case(
             "victim_side": float(war.defence_power.mean()),
         },
         description=sc.description,
-        rule=sc.arrangements[0].decision_rule.kind,
+        rule=type(arrangement.rule).__name__.lower(),
         members=int(arr.members.sum()),
     )

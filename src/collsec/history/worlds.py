@@ -148,6 +148,8 @@ class HistoryParams:
     reversed_low: float = 0.35
     reversed_high: float = 0.8
     overrides: dict[str, Any] = field(default_factory=dict)
+    obligation: dict[str, float] = field(default_factory=dict)
+    instruments: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def with_(self, **changes: Any) -> HistoryParams:
         """Return a copy with fields replaced."""
@@ -186,6 +188,10 @@ def load_history_params(path: Path | str | None = None) -> HistoryParams:
             reversed_low=float(cut.get("low", 0.35)),
             reversed_high=float(cut.get("high", 0.8)),
             overrides=dict(raw.get("overrides") or {}),
+            obligation={k: float(v) for k, v in (raw.get("obligation") or {}).items()},
+            instruments={
+                k: tuple(str(x) for x in v) for k, v in (raw.get("instruments") or {}).items()
+            },
         )
     except (TypeError, ValueError) as err:
         raise CollsecError(f"bad value: {err}", source=source) from None
@@ -341,7 +347,7 @@ def historical_scenario(
     if org not in ORGS:
         raise CollsecError(f"unknown organisation {org!r}: choose league or un", field="org")
     hp = hp or load_history_params()
-    params = base or _params_with(hp.overrides)
+    params = base or params_with(hp.overrides)
     notes: list[str] = []
     system = _quiet(data.system_members, year, notes=notes, what="system", data_dir=data_dir)
     caps = _quiet(data.capabilities, year, notes=notes, what="capabilities", data_dir=data_dir)
@@ -413,7 +419,14 @@ def historical_scenario(
             f"state code {bad_absent[0]!r} is not a state of the system in {year}", field="absent"
         )
     arrangement = org_arrangement(
-        org, year, members, tuple(s.code for s in states if s.great_power), codes, absent
+        org,
+        year,
+        members,
+        tuple(s.code for s in states if s.great_power),
+        codes,
+        absent,
+        obligation=hp.obligation.get(org),
+        instruments=hp.instruments.get(org),
     )
     used = {
         "system": system.attrs.get("year"),
@@ -453,6 +466,8 @@ def org_arrangement(
     codes: set[str],
     absent: tuple[str, ...] = (),
     rule: str | None = None,
+    obligation: float | None = None,
+    instruments: tuple[str, ...] | None = None,
 ) -> ArrangementSpec:
     """The organisation's arrangement: its members and its deciding body.
 
@@ -475,6 +490,9 @@ def org_arrangement(
         (a counterfactual): ``unanimity`` of all members, a simple
         ``majority`` of all members (parties excluded), the organisation's
         ``council``, or ``automatic`` designation.
+    obligation, instruments
+        How binding the promise to act is, and the measures it may take;
+        ``None`` keeps the :class:`~collsec.scenario.ArrangementSpec` default.
     """
     if rule is not None and rule not in RULES:
         raise CollsecError(
@@ -497,12 +515,15 @@ def org_arrangement(
         spec = UnanimityRule(parties_vote=False)
     else:
         spec = MajorityRule(parties_vote=False)
+    extra: dict[str, Any] = {} if obligation is None else {"obligation": obligation}
+    if instruments is not None:
+        extra["instruments"] = instruments
     return ArrangementSpec(
-        name=name, kind="collective_security", members=members, decision_rule=spec
+        name=name, kind="collective_security", members=members, decision_rule=spec, **extra
     )
 
 
-def _params_with(overrides: dict[str, Any]) -> Parameters:
+def params_with(overrides: dict[str, Any]) -> Parameters:
     """The default phase parameters with dotted ``params.*`` overrides applied."""
     if not overrides:
         return Parameters()
