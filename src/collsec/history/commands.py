@@ -1,0 +1,319 @@
+"""Commands of the history subpackage: ``case``, ``cases evaluate``, ``validate``.
+
+:func:`register` adds them to the main ``collsec`` app (``collsec.cli`` calls
+it). Tables and JSON go to stdout, progress and notes to stderr; a
+:class:`~collsec.errors.CollsecError` becomes one line on stderr and exit code 2.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+import warnings
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+from rich.text import Text
+
+from collsec.errors import CollsecError
+from collsec.history.cases import Case, CasePrediction, predict_case
+from collsec.history.evaluate import OUTCOMES, evaluate_book, read_case_book
+from collsec.history.worlds import RULES, load_history_params
+from collsec.i18n import _
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+_DATA_HELP = "Folder of the Correlates of War files (else $COLLSEC_DATA_DIR, else the cache)."
+
+
+def _out() -> Console:
+    return Console(file=sys.stdout, highlight=False)
+
+
+def _err() -> Console:
+    return Console(file=sys.stderr, highlight=False, soft_wrap=True)
+
+
+def _guard(fn: F) -> F:
+    """User errors become one line on stderr and exit code 2 (as ``collsec.cli.guarded``)."""
+    if getattr(fn, "_collsec_guarded", False):
+        return fn
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except CollsecError as err:
+            line = Text(_("error") + ": ", style="bold red")
+            line.append(" ".join(err.render().split()))
+            _err().print(line)
+            raise typer.Exit(2) from None
+
+    wrapper._collsec_guarded = True  # type: ignore[attr-defined]
+    return wrapper  # type: ignore[return-value]
+
+
+def _codes(text: str | None, option: str) -> tuple[str, ...]:
+    """Split ``"325;530"`` or ``"325,530"`` into normalised state codes."""
+    if not text:
+        return ()
+    out = []
+    for part in text.replace(",", ";").split(";"):
+        p = part.strip()
+        if not p:
+            continue
+        if not p.isdigit():
+            raise CollsecError(
+                _("{p!r} is not a COW state code (a whole number)").format(p=p), field=option
+            )
+        out.append(str(int(p)))
+    return tuple(out)
+
+
+def _fmt(v: float | None, digits: int = 2) -> str:
+    return "-" if v is None else f"{v:.{digits}f}"
+
+
+def _print_prediction(p: CasePrediction, console: Console) -> None:
+    c = p.case
+    console.print(
+        Text(
+            _("{org} {year}: {agg} against {vic} ({rule} rule, {m} members)").format(
+                org=c.org, year=c.year, agg=";".join(c.aggressors), vic=c.victim,
+                rule=p.rule, m=p.members,
+            ),
+            style="bold",
+        )
+    )
+    console.print(Text(p.description, style="dim"))
+    t = Table(title=_("Prediction"))
+    t.add_column(_("outcome"))
+    t.add_column(_("predicted"))
+    t.add_column(_("probability"), justify="right")
+    t.add_row(_("designated"), p.designated, _fmt(p.p_designated))
+    t.add_row(
+        _("action"),
+        p.action,
+        " / ".join(f"{k} {_fmt(v)}" for k, v in p.p_action.items()),
+    )
+    t.add_row(_("reversed"), p.reversed, _fmt(p.p_reversed))
+    console.print(t)
+    d = Table(title=_("Diagnosis (O1-O5, M1-M3)"))
+    for col in (_("condition"), _("value"), _("holds (share of draws)"), _("verdict")):
+        d.add_column(col, justify="right" if col != _("condition") else "left")
+    failed = []
+    for cond, row in p.diagnosis.items():
+        verdict = "-" if row["holds"] is None else (_("holds") if row["holds"] else _("fails"))
+        if row["holds"] is False:
+            failed.append(cond)
+        d.add_row(cond, _fmt(row["value"]), _fmt(row["holds_share"]), verdict)
+    console.print(d)
+    console.print(Text(_("failed: {f}").format(f=", ".join(failed) or _("none"))))
+    v = Table(title=_("The vote"))
+    for col in (_("state"), _("code"), _("permanent"), _("seated"), _("P(yes)"), _("role")):
+        v.add_column(col)
+    shown = [x for x in p.votes if x["permanent"] or x["role"] != "designates"][:25]
+    for x in shown:
+        v.add_row(
+            x["name"], x["code"], _("yes") if x["permanent"] else "", _fmt(x["seated"]),
+            _fmt(x["p_yes"]), x["role"],
+        )
+    rest = len(p.votes) - len(shown)
+    if rest > 0:
+        v.caption = _("{n} more voters, each more likely than not to designate").format(n=rest)
+    console.print(v)
+    k = Table(title=_("The coalition"))
+    for col in (_("state"), _("code"), _("P(joins)"), _("military power")):
+        k.add_column(col)
+    for x in p.coalition[:20]:
+        k.add_row(x["name"], x["code"], _fmt(x["p_join"]), f"{x['power']:.2e}")
+    if not p.coalition:
+        k.caption = _("nobody joins the victim in 5% of the draws or more")
+    console.print(k)
+    console.print(
+        Text(
+            _("power as fought: aggressor side {a:.2e}, victim side {v:.2e}").format(
+                a=p.power["aggressor_side"], v=p.power["victim_side"]
+            )
+        )
+    )
+
+
+def case_cmd(
+    org: str = typer.Option(..., "--org", help="league or un"),
+    year: int = typer.Option(..., "--year", help="year of the crisis"),
+    aggressor: str = typer.Option(..., "--aggressor", help="aggressor state codes, ';'-separated"),
+    victim: str = typer.Option(..., "--victim", help="victim state code"),
+    absent: str = typer.Option("", "--absent", help="council members absent, ';'-separated"),
+    add_member: list[str] = typer.Option([], "--add-member", help="counterfactual: add a member"),
+    remove_member: list[str] = typer.Option(
+        [], "--remove-member", help="counterfactual: remove a member"
+    ),
+    rule: str | None = typer.Option(None, "--rule", help="counterfactual rule: " + "|".join(RULES)),
+    draws: int | None = typer.Option(None, "--draws", help="Monte Carlo draws"),
+    seed: int | None = typer.Option(None, "--seed", help="seed of the draws"),
+    data_dir: Path | None = typer.Option(None, "--data-dir", help=_DATA_HELP),
+    as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
+) -> None:
+    """Predict one crisis: designation, action, reversal, diagnosis, vote, coalition."""
+    victims = _codes(victim, "--victim")
+    if len(victims) != 1:
+        raise CollsecError(_("give exactly one victim state code"), field="--victim")
+    if seed is not None and seed < 0:
+        raise CollsecError(_("must be non-negative"), field="--seed")
+    case = Case(
+        year=year,
+        org=org.lower(),
+        aggressors=_codes(aggressor, "--aggressor"),
+        victim=victims[0],
+        absent=_codes(absent, "--absent"),
+        id="cli",
+    )
+    adds = tuple(c for a in add_member for c in _codes(a, "--add-member"))
+    removes = tuple(c for a in remove_member for c in _codes(a, "--remove-member"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        pred = predict_case(
+            case,
+            data_dir=data_dir,
+            draws=draws,
+            seed=seed,
+            add_members=adds,
+            remove_members=removes,
+            rule=rule,
+        )
+    if as_json:
+        sys.stdout.write(json.dumps(pred.to_dict()) + "\n")
+        return
+    _print_prediction(pred, _out())
+
+
+def evaluate_cmd(
+    file: Path = typer.Argument(..., help="case book (CSV, shared/data/cases/README.md schema)"),
+    data_dir: Path | None = typer.Option(None, "--data-dir", help=_DATA_HELP),
+    as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
+) -> None:
+    """Predict every case of a case book and score it against the record."""
+    rows = read_case_book(file)
+    hp = load_history_params()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with Progress(console=_err(), transient=True) as bar:
+            task = bar.add_task(_("cases"), total=len(rows))
+            res = evaluate_book(
+                rows,
+                data_dir=data_dir,
+                hp=hp,
+                source=str(file),
+                on_case=lambda _id: bar.advance(task),
+            )
+    if as_json:
+        out = {
+            "cases": [
+                {k: c[k] for k in ("id", "predicted", "recorded", "correct", "probabilities")}
+                for c in res["cases"]
+            ],
+            "accuracy": res["accuracy"],
+        }
+        sys.stdout.write(json.dumps(out) + "\n")
+        return
+    t = Table(title=_("Cases: prediction (record)"))
+    t.add_column(_("case"))
+    for col in OUTCOMES:
+        t.add_column(_(col))
+    for c in res["cases"]:
+        cells = []
+        for col in OUTCOMES:
+            ok = c["correct"][col]
+            cells.append(
+                Text(
+                    f"{c['predicted'][col]} ({c['recorded'][col]})",
+                    style="green" if ok else "red",
+                )
+            )
+        t.add_row(c["id"], *cells)
+    acc = res["accuracy"]
+    t.add_row(
+        Text(_("accuracy"), style="bold"),
+        *(Text(_fmt(acc[col]), style="bold") for col in OUTCOMES),
+    )
+    console = _out()
+    console.print(t)
+    console.print(Text(_("overall accuracy: {a}").format(a=_fmt(acc["overall"])), style="bold"))
+
+
+def validate_cmd(
+    data_dir: Path | None = typer.Option(None, "--data-dir", help=_DATA_HELP),
+    reps: int = typer.Option(40, "--reps", help="replications per run"),
+    seed: int = typer.Option(20261127, "--seed", help="seed of the runs"),
+    out: Path | None = typer.Option(None, "--out", help="folder for the plot"),
+    as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
+) -> None:
+    """Simulate from 1920 (League) and 1946 (UN) and compare with the COW record."""
+    from collsec.history.validate import SPANS, plot_ccdf, validate
+
+    if reps < 1:
+        raise CollsecError(_("must be a positive whole number"), field="--reps")
+    total = sum(reps * (last - first + 1) for _o, first, last in SPANS)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with Progress(console=_err(), transient=True) as bar:
+            task = bar.add_task(_("simulating"), total=total)
+            v = validate(
+                data_dir=data_dir, reps=reps, seed=seed, progress=lambda k: bar.advance(task, k)
+            )
+    folder = out or Path("collsec-output") / f"validate-{datetime.now():%Y%m%d-%H%M%S}"
+    png = plot_ccdf(v, folder / "severity_ccdf.png")
+    if as_json:
+        d = v.to_dict()
+        d["plot"] = str(png)
+        sys.stdout.write(json.dumps(d) + "\n")
+        return
+    console = _out()
+    t = Table(title=_("War onsets per state-year"))
+    for col in (_("run"), _("years"), _("model"), _("record (COW)")):
+        t.add_column(col)
+    for r in v.runs:
+        t.add_row(
+            r["organization"], f"{r['first']}-{r['last']}",
+            f"{r['simulated_per_state_year']:.4f}", f"{r['record_per_state_year']:.4f}",
+        )
+    console.print(t)
+    s = Table(title=_("Power-law exponent of war severity (Clauset et al. 2009)"))
+    for col in ("", _("alpha"), _("se"), _("xmin"), _("tail n"), _("KS")):
+        s.add_column(col)
+    for label, f in ((_("model"), v.simulated_fit), (_("record"), v.record_fit)):
+        if f is None:
+            s.add_row(label, "-", "-", "-", "-", "-")
+        else:
+            s.add_row(
+                label, f"{f.alpha:.2f}", f"{f.se:.2f}", f"{f.xmin:.3g}", str(f.n_tail),
+                f"{f.ks:.3f}",
+            )
+    console.print(s)
+    diff = v.difference
+    if diff is not None:
+        console.print(
+            Text(
+                _("difference {d:+.2f}: {verdict} (target: within 0.2)").format(
+                    d=diff, verdict=_("within") if abs(diff) <= 0.2 else _("outside")
+                )
+            )
+        )
+    _err().print(Text(_("plot: {p}").format(p=png)))
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``case``, ``cases evaluate`` and ``validate`` to the main app."""
+    app.command("case")(_guard(case_cmd))
+    cases_app = typer.Typer(help=_("Run a case book against the record."), no_args_is_help=True)
+    cases_app.command("evaluate")(_guard(evaluate_cmd))
+    app.add_typer(cases_app, name="cases")
+    app.command("validate")(_guard(validate_cmd))
