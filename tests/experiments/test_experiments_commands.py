@@ -26,6 +26,7 @@ def app() -> typer.Typer:
         @main_app.command("noop")
         def noop() -> None:
             """Typer needs two commands to keep subcommand names."""
+
     return main_app
 
 
@@ -57,8 +58,8 @@ def test_other_sweep_in_the_folder_exits_2(app, tiny_spec, tmp_path: Path) -> No
         spec = tmp_path / f"spec{seed}.yaml"
         spec.write_text(yaml.safe_dump(tiny_spec(seed=seed)), encoding="utf-8")
         res = runner.invoke(
-            app, ["sweep", str(spec), "--out", str(tmp_path / "o"), "--executor", "inline",
-                  "--resume"]
+            app,
+            ["sweep", str(spec), "--out", str(tmp_path / "o"), "--executor", "inline", "--resume"],
         )
         assert res.exit_code == code, res.output
 
@@ -68,8 +69,7 @@ def test_unreachable_scheduler_exits_2(app, tiny_spec, tmp_path: Path) -> None:
     spec = tmp_path / "spec.yaml"
     spec.write_text(yaml.safe_dump(tiny_spec()), encoding="utf-8")
     res = CliRunner().invoke(
-        app, ["sweep", str(spec), "--out", str(tmp_path / "o"), "--scheduler",
-              "tcp://127.0.0.1:1"]
+        app, ["sweep", str(spec), "--out", str(tmp_path / "o"), "--scheduler", "tcp://127.0.0.1:1"]
     )
     assert res.exit_code == 2
 
@@ -77,8 +77,8 @@ def test_unreachable_scheduler_exits_2(app, tiny_spec, tmp_path: Path) -> None:
 def test_sensitivity_prints_indices_and_saves_a_plot(app, tmp_path: Path) -> None:
     out = tmp_path / "sens"
     res = CliRunner().invoke(
-        app, ["sensitivity", str(HERE / "sobol_spec.yaml"), "--out", str(out),
-              "--executor", "inline"]
+        app,
+        ["sensitivity", str(HERE / "sobol_spec.yaml"), "--out", str(out), "--executor", "inline"],
     )
     assert res.exit_code == 0, res.output
     assert "Sobol indices of war_rate" in res.stdout

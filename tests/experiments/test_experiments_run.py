@@ -48,10 +48,9 @@ def test_rows_have_inputs_seeds_and_every_metric(tiny_spec, tmp_path: Path) -> N
 
 def test_chunking_replications_does_not_change_numbers(tiny_spec, tmp_path: Path) -> None:
     a = run_sweep(plan(spec_from_data(tiny_spec())), tmp_path / "a")
-    b = run_sweep(
-        plan(spec_from_data(tiny_spec(chunk={"cells": 3}))), tmp_path / "b"
-    )
-    assert a.complete and b.complete
+    b = run_sweep(plan(spec_from_data(tiny_spec(chunk={"cells": 3}))), tmp_path / "b")
+    assert a.complete
+    assert b.complete
     pd.testing.assert_frame_equal(load_results(tmp_path / "a"), load_results(tmp_path / "b"))
 
 
@@ -112,8 +111,17 @@ def test_resume_after_sigkill_loses_and_repeats_no_row(tiny_spec, tmp_path: Path
     out = tmp_path / "killed"
     env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "collsec", "sweep", str(spec_file), "--out", str(out),
-         "--executor", "inline"],
+        [
+            sys.executable,
+            "-m",
+            "collsec",
+            "sweep",
+            str(spec_file),
+            "--out",
+            str(out),
+            "--executor",
+            "inline",
+        ],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

@@ -44,7 +44,7 @@ def test_missing_list_item_is_an_unknown_name() -> None:
 
 def test_bad_parameter_name_is_refused_with_a_suggestion(tiny_spec) -> None:
     data = tiny_spec(parameters=[{"path": "params.response.free_ridin", "low": 0, "high": 1}])
-    with pytest.raises(UnknownNameError, match="did you mean 'params.response.free_riding'"):
+    with pytest.raises(UnknownNameError, match=r"did you mean 'params\.response\.free_riding'"):
         plan(spec_from_data(data))
 
 
@@ -113,7 +113,9 @@ def test_discrete_levels_split_the_unit_interval_evenly(tiny_spec) -> None:
     p = plan(spec_from_data(data))
     for c, u in zip(p.cells, p.unit[:, 0], strict=True):
         assert c.columns["arrangements_0_members"] == (0 if u < 0.5 else 1)
-        assert c.overrides["arrangements[0].members"] == ("all" if u < 0.5 else "all_but_great_powers")
+        assert c.overrides["arrangements[0].members"] == (
+            "all" if u < 0.5 else "all_but_great_powers"
+        )
 
 
 def test_changing_what_is_computed_changes_the_hash(tiny_spec) -> None:

@@ -152,7 +152,7 @@ def _summary(out: Path, report: SweepReport, p: Plan) -> None:
         name=p.spec.name, cells=len(p.cells), runs=report.rows_written, secs=report.seconds
     )
     _out().print(_table(df, title))
-    _err().print(_("results in {out}; query them with: collsec query {out} \"SQL\"").format(out=out))
+    _err().print(_('results in {out}; query them with: collsec query {out} "SQL"').format(out=out))
 
 
 def _fmt(v: Any) -> str:

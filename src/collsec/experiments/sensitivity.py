@@ -78,7 +78,7 @@ def sobol_indices(plan: Plan, rows: pd.DataFrame) -> pd.DataFrame:
     names = plan.columns
     problem = {"num_vars": len(names), "names": names, "bounds": [[0.0, 1.0]] * len(names)}
     n_cells = len(plan.cells)
-    out = []
+    out: list[list[object]] = []
     for regime in plan.spec.regimes:
         sub = rows[rows["regime"] == regime]
         means = sub.groupby("cell", sort=True)[list(plan.spec.metrics)].mean()

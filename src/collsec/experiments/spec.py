@@ -45,7 +45,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from collsec import __version__
 from collsec.errors import CollsecError, ScenarioError, UnknownNameError
-from collsec.scenario import RUN_REGIMES, Scenario, load_scenario, parameter_table, scenario_from_data
+from collsec.scenario import (
+    RUN_REGIMES,
+    Scenario,
+    load_scenario,
+    parameter_table,
+    scenario_from_data,
+)
 
 _TOKEN = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)((?:\[\d+\])*)")
 _INDEX = re.compile(r"\[(\d+)\]")
@@ -88,8 +94,7 @@ def parse_path(path: str) -> tuple[PathPart, ...]:
         m = _TOKEN.fullmatch(piece)
         if m is None:
             raise SpecError(
-                f"not a parameter path: {path!r} (use names joined by dots, "
-                "list items as name[0])",
+                f"not a parameter path: {path!r} (use names joined by dots, list items as name[0])",
                 field="parameters",
             )
         parts.append(m.group(1))
@@ -255,7 +260,9 @@ class SweepSpec(_Strict):
     def _checks(self) -> SweepSpec:
         for i, r in enumerate(self.regimes):
             if r not in RUN_REGIMES:
-                raise ValueError(f"regimes[{i}]: unknown regime {r!r}; use {', '.join(RUN_REGIMES)}")
+                raise ValueError(
+                    f"regimes[{i}]: unknown regime {r!r}; use {', '.join(RUN_REGIMES)}"
+                )
         if len(set(self.regimes)) != len(self.regimes):
             raise ValueError("regimes must not repeat")
         cols = [p.column for p in self.parameters]
@@ -314,7 +321,9 @@ def load_spec(path: str | Path) -> SweepSpec:
     p = Path(path)
     if not p.exists() and str(path) in bundled_examples():
         res = resources.files("collsec.experiments") / "examples" / f"{path}.yaml"
-        return spec_from_data(yaml.safe_load(res.read_text(encoding="utf-8")), source=f"{path}.yaml")
+        return spec_from_data(
+            yaml.safe_load(res.read_text(encoding="utf-8")), source=f"{path}.yaml"
+        )
     if not p.is_file():
         raise SpecError(
             "no such spec file (bundled examples: " + ", ".join(bundled_examples()) + ")",
@@ -520,7 +529,8 @@ def _grid_axis(p: ParameterSpec, points: int) -> list[float | int]:
         return list(range(len(p.values)))
     if p.levels is not None:
         return list(range(len(p.levels)))
-    assert p.low is not None and p.high is not None
+    assert p.low is not None
+    assert p.high is not None
     return [float(v) for v in np.linspace(p.low, p.high, points)] if p.low != p.high else [p.low]
 
 
@@ -580,7 +590,8 @@ def plan(spec: SweepSpec) -> Plan:
                 overrides[p.path] = v
                 columns[p.column] = v
             else:
-                assert p.low is not None and p.high is not None
+                assert p.low is not None
+                assert p.high is not None
                 x = float(u) if spec.design.kind == "grid" else p.low + float(u) * (p.high - p.low)
                 v = _cast(x, cur)
                 overrides[p.path] = v
@@ -588,7 +599,7 @@ def plan(spec: SweepSpec) -> Plan:
         cells.append(Cell(i, cell_seed(spec, i), overrides, columns))
     reps = int(base["replications"])
     per = spec.chunk.replications or reps
-    chunks = []
+    chunks: list[Chunk] = []
     for c0 in range(0, len(cells), spec.chunk.cells):
         ids = tuple(range(c0, min(c0 + spec.chunk.cells, len(cells))))
         for r0 in range(0, reps, per):

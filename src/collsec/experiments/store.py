@@ -176,7 +176,9 @@ def _require(out: Path) -> tuple[dict[str, Any] | None, list[Path]]:
     files = [p for _, (_, p) in sorted(chunk_files(out).items())]
     manifest = read_manifest(out) if out.is_dir() else None
     if manifest is None and not files:
-        raise SweepFolderError("holds no sweep results (no manifest, no chunk files)", source=str(out))
+        raise SweepFolderError(
+            "holds no sweep results (no manifest, no chunk files)", source=str(out)
+        )
     return manifest, files
 
 
