@@ -493,7 +493,7 @@ def scenario_list() -> None:
             description = load_scenario(name).description
         except CollsecError as err:  # keep listing the others; say what is wrong
             description = _("invalid: {reason}").format(reason=err.render())
-        table.add_row(name, " ".join(description.split()))
+        table.add_row(Text(name), Text(" ".join(description.split())))
     _stdout().print(table)
 
 
@@ -557,7 +557,9 @@ def params_cmd(
             continue
         lo = "" if row["low"] is None else f"{row['low']:g}"
         hi = "" if row["high"] is None else f"{row['high']:g}"
-        table.add_row(row["path"], f"{row['default']}", f"[{lo}, {hi}]", row["meaning"])
+        # Text, not markup: a range such as [0, 1] or a meaning must print as written.
+        cells = (row["path"], f"{row['default']}", f"[{lo}, {hi}]", row["meaning"])
+        table.add_row(*(Text(c) for c in cells))
     _stdout().print(table)
 
 
