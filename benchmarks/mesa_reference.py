@@ -510,9 +510,7 @@ class CollsecMesaModel(mesa.Model):
                 sanctioners |= {i for i in f.members[k] if yes[i]}
         coalition = sum(power[i] for i in joiners)
         military = (
-            mil_ok
-            and bool(joiners)
-            and coalition + power[v] >= rp.force_margin * aggressor_side
+            mil_ok and bool(joiners) and coalition + power[v] >= rp.force_margin * aggressor_side
         )
         world_cap = max(sum(s.cap for s in states if s.alive), 1e-300)
         weight = sum(states[i].cap for i in sanctioners) / world_cap

@@ -1,0 +1,192 @@
+"""Benchmark: collsec's batched engine against the Mesa reference (issue 4).
+
+Both run the default scenario's rules on the same world, in the same process,
+on the same machine; the result is each one's throughput in state-years per
+second (states x years x replications over wall time; the few states that die
+during a run still count, for both) and their ratio.
+
+Mesa is slow, so it is timed on fewer replications than collsec; throughput
+per state-year makes the two comparable (each Mesa replication is independent,
+so its cost per state-year does not depend on how many are run).
+
+Usage::
+
+    python benchmarks/run.py            # 200 collsec replications x 200 years
+    python benchmarks/run.py --quick    # under a minute on 2 cores
+    python benchmarks/run.py --json     # one JSON object on stdout
+    python benchmarks/run.py --workers 2  # collsec split over 2 processes
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+from mesa_reference import CollsecMesaModel  # noqa: E402
+
+import collsec  # noqa: E402
+from collsec.api import make_world  # noqa: E402
+from collsec.scenario import Scenario, load_scenario  # noqa: E402
+
+
+def _lean(sc: Scenario) -> Scenario:
+    """The scenario with per-year and crisis output off (summary metrics only)."""
+    return sc.with_overrides({"output.yearly": False, "output.crises": False})
+
+
+def _collsec_part(
+    sc: Scenario, regime: str, first: int, count: int, seed: int, batch_size: int
+) -> float:
+    """Run one part of a collsec run; return its state-years (states x years x runs)."""
+    res = collsec.simulate(
+        sc,
+        regime,
+        replications=count,
+        seed=seed,
+        first_replication=first,
+        batch_size=batch_size,
+    )
+    return float(res.world.n * sc.horizon * len(res.replications))
+
+
+def time_collsec(
+    sc: Scenario,
+    regime: str,
+    replications: int,
+    seed: int,
+    workers: int = 1,
+    batch_size: int = 1000,
+) -> tuple[float, float]:
+    """Run collsec; return (state-years, seconds). With ``workers > 1`` the
+    replications are split into contiguous parts run in separate processes
+    (``first_replication`` keeps each replication's numbers unchanged)."""
+    start = time.perf_counter()
+    if workers <= 1:
+        sy = _collsec_part(sc, regime, 0, replications, seed, batch_size)
+    else:
+        bounds = np.linspace(0, replications, workers + 1).astype(int)
+        with ProcessPoolExecutor(workers) as pool:
+            futures = [
+                pool.submit(_collsec_part, sc, regime, int(a), int(b - a), seed, batch_size)
+                for a, b in zip(bounds[:-1], bounds[1:], strict=True)
+                if b > a
+            ]
+            sy = sum(f.result() for f in futures)
+    return sy, time.perf_counter() - start
+
+
+def time_mesa(sc: Scenario, regime: str, replications: int, seed: int) -> tuple[float, float]:
+    """Run the Mesa reference on the engine's world; return (state-years, seconds)."""
+    world = make_world(sc, seed)
+    start = time.perf_counter()
+    sy = 0.0
+    for k in range(replications):
+        model = CollsecMesaModel(
+            sc, world, regime, rng=np.random.SeedSequence(seed, spawn_key=(k,))
+        )
+        for _ in range(sc.horizon):
+            model.step()
+        sy += world.n * sc.horizon
+    return sy, time.perf_counter() - start
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="a smaller run (under a minute)")
+    ap.add_argument("--json", action="store_true", help="print one JSON object")
+    ap.add_argument("--regime", default="as_specified")
+    ap.add_argument("--scenario", default="default")
+    ap.add_argument("--replications", type=int, help="collsec replications")
+    ap.add_argument("--mesa-replications", type=int, help="Mesa replications")
+    ap.add_argument("--years", type=int)
+    ap.add_argument("--workers", type=int, default=1, help="processes for collsec")
+    ap.add_argument("--seed", type=int, default=20261127)
+    ap.add_argument(
+        "--big",
+        action="store_true",
+        help="time collsec alone on 10,000 replications x 200 years (2 workers), with peak RSS",
+    )
+    args = ap.parse_args(argv)
+    if args.big:
+        return _big(args)
+    sc = _lean(load_scenario(args.scenario))
+    years = args.years or (100 if args.quick else sc.horizon)
+    reps = args.replications or (100 if args.quick else sc.replications)
+    mesa_reps = args.mesa_replications or (3 if args.quick else 10)
+    sc = sc.replace(horizon=years)
+    # Warm up (imports, first-call costs) outside the timings.
+    collsec.simulate(sc, args.regime, replications=2, years=2, seed=args.seed)
+    c_sy, c_s = time_collsec(sc, args.regime, reps, args.seed, workers=args.workers)
+    m_sy, m_s = time_mesa(sc, args.regime, mesa_reps, args.seed)
+    x, y = c_sy / c_s, m_sy / m_s
+    out = {
+        "states": make_world(sc, args.seed).n,
+        "years": years,
+        "replications": reps,
+        "mesa_replications": mesa_reps,
+        "workers": args.workers,
+        "collsec_seconds": c_s,
+        "mesa_seconds": m_s,
+        "collsec_state_years_per_s": x,
+        "mesa_state_years_per_s": y,
+        "ratio": x / y,
+    }
+    if args.json:
+        print(json.dumps(out))
+        return 0
+    print(
+        f"scenario {args.scenario!r}, regime {args.regime!r}, {out['states']} states, {years} years"
+    )
+    print(
+        f"collsec: {reps} replications on {args.workers} process(es): "
+        f"{c_s:.2f} s, {x:,.0f} state-years/s"
+    )
+    print(
+        f"Mesa:    {mesa_reps} replications (fewer: Mesa is slow; compared per state-year): "
+        f"{m_s:.2f} s, {y:,.0f} state-years/s"
+    )
+    print(f"ratio:   {x / y:,.1f}x")
+    return 0
+
+
+def _big(args: argparse.Namespace) -> int:
+    """The 10,000-replication target: wall time and peak RSS (parent and workers)."""
+    sc = _lean(load_scenario(args.scenario))
+    years = args.years or sc.horizon
+    reps = args.replications or 10_000
+    workers = max(args.workers, 2)
+    sc = sc.replace(horizon=years)
+    sy, dt = time_collsec(sc, args.regime, reps, args.seed, workers=workers, batch_size=250)
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    out = {
+        "states": make_world(sc, args.seed).n,
+        "years": years,
+        "replications": reps,
+        "workers": workers,
+        "seconds": dt,
+        "collsec_state_years_per_s": sy / dt,
+        "peak_rss_mb_parent": own,
+        "peak_rss_mb_largest_worker": child,
+        "peak_rss_mb_total_bound": own + workers * child,
+    }
+    if args.json:
+        print(json.dumps(out))
+    else:
+        for k, v in out.items():
+            print(f"{k:28s} {v:,.1f}" if isinstance(v, float) else f"{k:28s} {v}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
