@@ -32,11 +32,13 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from mesa_reference import CollsecMesaModel  # noqa: E402
+import itertools
 
-import collsec  # noqa: E402
-from collsec.api import make_world  # noqa: E402
-from collsec.scenario import Scenario, load_scenario  # noqa: E402
+from mesa_reference import CollsecMesaModel
+
+import collsec
+from collsec.api import make_world
+from collsec.scenario import Scenario, load_scenario
 
 
 def _lean(sc: Scenario) -> Scenario:
@@ -78,7 +80,7 @@ def time_collsec(
         with ProcessPoolExecutor(workers) as pool:
             futures = [
                 pool.submit(_collsec_part, sc, regime, int(a), int(b - a), seed, batch_size)
-                for a, b in zip(bounds[:-1], bounds[1:], strict=True)
+                for a, b in itertools.pairwise(bounds)
                 if b > a
             ]
             sy = sum(f.result() for f in futures)

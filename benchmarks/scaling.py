@@ -25,8 +25,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-import collsec  # noqa: E402
-from collsec.scenario import load_scenario  # noqa: E402
+import collsec
+from collsec.scenario import load_scenario
 
 
 def cell(states: int, replications: int, years: int, seed: int = 1) -> dict[str, float]:
