@@ -40,10 +40,10 @@ from collsec.errors import CollsecError
 from collsec.history.worlds import (
     ORGS,
     HistoryParams,
-    params_with,
     historical_scenario,
     load_history_params,
     org_arrangement,
+    params_with,
 )
 from collsec.phases.aggression import aggression_rule
 from collsec.phases.response import assess, respond
@@ -160,7 +160,9 @@ def _check_codes(
             except CollsecError:
                 known = set()
         if c in known:
-            raise CollsecError(f"state {c} is not a member of the state system in {year}", field=what)
+            raise CollsecError(
+                f"state {c} is not a member of the state system in {year}", field=what
+            )
         raise CollsecError(f"unknown state code {c!r}", field=what)
 
 
@@ -409,7 +411,7 @@ def predict_case(
     unanimous = type(arr.rule).__name__ == "Unanimity" or (
         arr.seats and getattr(arr.rule, "quota", 0) == arr.seats
     )
-    votes = []
+    votes: list[dict[str, Any]] = []
     seated = voters.mean(axis=0)
     for i in np.flatnonzero(seated > 0):
         py = float(s.p_yes[0, i])
@@ -430,7 +432,7 @@ def predict_case(
                 "role": role,
             }
         )
-    votes.sort(key=lambda v: (not v["permanent"], -v["seated"], v["p_yes"]))
+    votes.sort(key=lambda v: (not v["permanent"], -float(v["seated"]), float(v["p_yes"])))
     joined = resp.joiners.mean(axis=0)
     coalition = [
         {

@@ -33,6 +33,30 @@ F = TypeVar("F", bound=Callable[..., Any])
 _DATA_HELP = "Folder of the Correlates of War files (else $COLLSEC_DATA_DIR, else the cache)."
 
 
+_CASE_ORG = typer.Option(..., "--org", help=_("league or un"))
+_CASE_YEAR = typer.Option(..., "--year", help=_("year of the crisis"))
+_CASE_AGGRESSOR = typer.Option(..., "--aggressor", help=_("aggressor state codes, ';'-separated"))
+_CASE_VICTIM = typer.Option(..., "--victim", help=_("victim state code"))
+_CASE_ABSENT = typer.Option("", "--absent", help=_("council members absent, ';'-separated"))
+_CASE_ADD_MEMBER = typer.Option([], "--add-member", help=_("counterfactual: add a member"))
+_CASE_REMOVE_MEMBER = typer.Option([], "--remove-member", help=_("counterfactual: remove a member"))
+_CASE_RULE = typer.Option(
+    None, "--rule", help=_("counterfactual rule: {r}").format(r="|".join(RULES))
+)
+_CASE_DRAWS = typer.Option(None, "--draws", help=_("Monte Carlo draws"))
+_CASE_SEED = typer.Option(None, "--seed", help=_("seed of the draws"))
+_CASE_DATA_DIR = typer.Option(None, "--data-dir", help=_(_DATA_HELP))
+_CASE_AS_JSON = typer.Option(False, "--json", help=_("print one JSON object"))
+_EVALUATE_FILE = typer.Argument(..., help=_("case book (CSV, shared/data/cases/README.md schema)"))
+_EVALUATE_DATA_DIR = typer.Option(None, "--data-dir", help=_(_DATA_HELP))
+_EVALUATE_AS_JSON = typer.Option(False, "--json", help=_("print one JSON object"))
+_VALIDATE_DATA_DIR = typer.Option(None, "--data-dir", help=_(_DATA_HELP))
+_VALIDATE_REPS = typer.Option(40, "--reps", help=_("replications per run"))
+_VALIDATE_SEED = typer.Option(20261127, "--seed", help=_("seed of the runs"))
+_VALIDATE_OUT = typer.Option(None, "--out", help=_("folder for the plot"))
+_VALIDATE_AS_JSON = typer.Option(False, "--json", help=_("print one JSON object"))
+
+
 def _out() -> Console:
     return Console(file=sys.stdout, highlight=False)
 
@@ -86,8 +110,12 @@ def _print_prediction(p: CasePrediction, console: Console) -> None:
     console.print(
         Text(
             _("{org} {year}: {agg} against {vic} ({rule} rule, {m} members)").format(
-                org=c.org, year=c.year, agg=";".join(c.aggressors), vic=c.victim,
-                rule=p.rule, m=p.members,
+                org=c.org,
+                year=c.year,
+                agg=";".join(c.aggressors),
+                vic=c.victim,
+                rule=p.rule,
+                m=p.members,
             ),
             style="bold",
         )
@@ -122,8 +150,12 @@ def _print_prediction(p: CasePrediction, console: Console) -> None:
     shown = [x for x in p.votes if x["permanent"] or x["role"] != "designates"][:25]
     for x in shown:
         v.add_row(
-            x["name"], x["code"], _("yes") if x["permanent"] else "", _fmt(x["seated"]),
-            _fmt(x["p_yes"]), x["role"],
+            x["name"],
+            x["code"],
+            _("yes") if x["permanent"] else "",
+            _fmt(x["seated"]),
+            _fmt(x["p_yes"]),
+            x["role"],
         )
     rest = len(p.votes) - len(shown)
     if rest > 0:
@@ -147,20 +179,18 @@ def _print_prediction(p: CasePrediction, console: Console) -> None:
 
 
 def case_cmd(
-    org: str = typer.Option(..., "--org", help="league or un"),
-    year: int = typer.Option(..., "--year", help="year of the crisis"),
-    aggressor: str = typer.Option(..., "--aggressor", help="aggressor state codes, ';'-separated"),
-    victim: str = typer.Option(..., "--victim", help="victim state code"),
-    absent: str = typer.Option("", "--absent", help="council members absent, ';'-separated"),
-    add_member: list[str] = typer.Option([], "--add-member", help="counterfactual: add a member"),
-    remove_member: list[str] = typer.Option(
-        [], "--remove-member", help="counterfactual: remove a member"
-    ),
-    rule: str | None = typer.Option(None, "--rule", help="counterfactual rule: " + "|".join(RULES)),
-    draws: int | None = typer.Option(None, "--draws", help="Monte Carlo draws"),
-    seed: int | None = typer.Option(None, "--seed", help="seed of the draws"),
-    data_dir: Path | None = typer.Option(None, "--data-dir", help=_DATA_HELP),
-    as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
+    org: str = _CASE_ORG,
+    year: int = _CASE_YEAR,
+    aggressor: str = _CASE_AGGRESSOR,
+    victim: str = _CASE_VICTIM,
+    absent: str = _CASE_ABSENT,
+    add_member: list[str] = _CASE_ADD_MEMBER,
+    remove_member: list[str] = _CASE_REMOVE_MEMBER,
+    rule: str | None = _CASE_RULE,
+    draws: int | None = _CASE_DRAWS,
+    seed: int | None = _CASE_SEED,
+    data_dir: Path | None = _CASE_DATA_DIR,
+    as_json: bool = _CASE_AS_JSON,
 ) -> None:
     """Predict one crisis: designation, action, reversal, diagnosis, vote, coalition."""
     victims = _codes(victim, "--victim")
@@ -196,9 +226,9 @@ def case_cmd(
 
 
 def evaluate_cmd(
-    file: Path = typer.Argument(..., help="case book (CSV, shared/data/cases/README.md schema)"),
-    data_dir: Path | None = typer.Option(None, "--data-dir", help=_DATA_HELP),
-    as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
+    file: Path = _EVALUATE_FILE,
+    data_dir: Path | None = _EVALUATE_DATA_DIR,
+    as_json: bool = _EVALUATE_AS_JSON,
 ) -> None:
     """Predict every case of a case book and score it against the record."""
     rows = read_case_book(file)
@@ -250,11 +280,11 @@ def evaluate_cmd(
 
 
 def validate_cmd(
-    data_dir: Path | None = typer.Option(None, "--data-dir", help=_DATA_HELP),
-    reps: int = typer.Option(40, "--reps", help="replications per run"),
-    seed: int = typer.Option(20261127, "--seed", help="seed of the runs"),
-    out: Path | None = typer.Option(None, "--out", help="folder for the plot"),
-    as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
+    data_dir: Path | None = _VALIDATE_DATA_DIR,
+    reps: int = _VALIDATE_REPS,
+    seed: int = _VALIDATE_SEED,
+    out: Path | None = _VALIDATE_OUT,
+    as_json: bool = _VALIDATE_AS_JSON,
 ) -> None:
     """Simulate from 1920 (League) and 1946 (UN) and compare with the COW record."""
     from collsec.history.validate import SPANS, plot_ccdf, validate
@@ -282,8 +312,10 @@ def validate_cmd(
         t.add_column(col)
     for r in v.runs:
         t.add_row(
-            r["organization"], f"{r['first']}-{r['last']}",
-            f"{r['simulated_per_state_year']:.4f}", f"{r['record_per_state_year']:.4f}",
+            r["organization"],
+            f"{r['first']}-{r['last']}",
+            f"{r['simulated_per_state_year']:.4f}",
+            f"{r['record_per_state_year']:.4f}",
         )
     console.print(t)
     s = Table(title=_("Power-law exponent of war severity (Clauset et al. 2009)"))
@@ -294,7 +326,11 @@ def validate_cmd(
             s.add_row(label, "-", "-", "-", "-", "-")
         else:
             s.add_row(
-                label, f"{f.alpha:.2f}", f"{f.se:.2f}", f"{f.xmin:.3g}", str(f.n_tail),
+                label,
+                f"{f.alpha:.2f}",
+                f"{f.se:.2f}",
+                f"{f.xmin:.3g}",
+                str(f.n_tail),
                 f"{f.ks:.3f}",
             )
     console.print(s)

@@ -53,7 +53,10 @@ def _codes(value: str, source: str, row: int, fld: str, *, required: bool) -> tu
     for p in parts:
         if not p.isdigit():
             raise CollsecError(
-                f"{p!r} is not a COW state code (a whole number)", source=source, line=row, field=fld
+                f"{p!r} is not a COW state code (a whole number)",
+                source=source,
+                line=row,
+                field=fld,
             )
         # Normalise leading zeros so "002" and "2" name the same state.
     return tuple(str(int(p)) for p in parts)
@@ -94,9 +97,7 @@ def read_case_book(path: Path | str) -> list[BookRow]:
         if not vals["id"]:
             raise CollsecError("is empty", source=source, line=line, field="id")
         if vals["id"] in ids:
-            raise CollsecError(
-                f"duplicate id {vals['id']!r}", source=source, line=line, field="id"
-            )
+            raise CollsecError(f"duplicate id {vals['id']!r}", source=source, line=line, field="id")
         ids.add(vals["id"])
         try:
             year = int(vals["year"])
@@ -115,7 +116,9 @@ def read_case_book(path: Path | str) -> list[BookRow]:
         aggressors = _codes(vals["aggressors"], source, line, "aggressors", required=True)
         victim = _codes(vals["victim"], source, line, "victim", required=True)
         if len(victim) != 1:
-            raise CollsecError("needs exactly one state code", source=source, line=line, field="victim")
+            raise CollsecError(
+                "needs exactly one state code", source=source, line=line, field="victim"
+            )
         absent = _codes(vals["absent"], source, line, "absent", required=False)
         recorded = {}
         for col in OUTCOMES:
@@ -167,7 +170,7 @@ def evaluate_book(
         organisation that did not exist (the message names the row).
     """
     cases: list[dict[str, Any]] = []
-    hits = {c: 0 for c in OUTCOMES}
+    hits = dict.fromkeys(OUTCOMES, 0)
     for k, row in enumerate(rows):
         try:
             pred: CasePrediction = predict_case(row.case, data_dir=data_dir, hp=hp)

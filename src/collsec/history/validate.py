@@ -136,8 +136,9 @@ def validate(
     for org, first, last in SPANS:
         sc = historical_scenario(first, org, data_dir=data_dir, hp=hp)
         years = last - first + 1
-        res = simulate(sc, "as_specified", replications=reps, years=years, seed=seed,
-                       progress=progress)
+        res = simulate(
+            sc, "as_specified", replications=reps, years=years, seed=seed, progress=progress
+        )
         wars = float(res.yearly["wars"].sum())
         state_years = float(res.yearly["states"].sum())
         if len(res.crises):

@@ -255,7 +255,7 @@ def tie_matrix(codes: list[int], ties: pd.DataFrame, strength: dict[str, float])
     n = len(codes)
     t = np.zeros((n, n))
     for row in ties.itertuples(index=False):
-        i, j = index.get(int(row.ccode1)), index.get(int(row.ccode2))
+        i, j = index.get(int(str(row.ccode1))), index.get(int(str(row.ccode2)))
         if i is None or j is None or i == j:
             continue
         s = max(
@@ -368,7 +368,7 @@ def historical_scenario(
 
     caps_year = caps.attrs.get("year")
     sys_codes = sorted(int(c) for c in system["ccode"])
-    abb = {int(r.ccode): str(r.stateabb) for r in system.itertuples(index=False)}
+    abb = {int(str(r.ccode)): str(r.stateabb) for r in system.itertuples(index=False)}
     caps = caps[caps["ccode"].isin(sys_codes)].set_index("ccode").reindex(sys_codes)
     caps = caps.reset_index()
     cinc = caps["cinc"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
