@@ -123,7 +123,7 @@ def fit_power_law(values: ArrayLike, *, min_tail: int = 10) -> PowerLawFit:
     if best is None:
         raise CollsecError("all values are equal: no power-law tail to fit", field="severity")
     d, xmin, a, k = best
-    return PowerLawFit(alpha=a, xmin=xmin, n_tail=k, n=n, ks=d, se=(a - 1.0) / np.sqrt(k))
+    return PowerLawFit(alpha=a, xmin=xmin, n_tail=k, n=n, ks=d, se=float((a - 1.0) / np.sqrt(k)))
 
 
 def ccdf(values: ArrayLike) -> tuple[FloatArray, FloatArray]:
