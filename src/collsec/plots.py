@@ -56,8 +56,11 @@ _PALETTE = ("#4c4c4c", "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#
 
 
 def _figure(width: float, height: float) -> Figure:
-    fig = Figure(figsize=(width, height), layout="constrained")
+    # Fixed margins rather than constrained layout: the layout engine draws
+    # each figure twice and doubled the plotting time of a default run.
+    fig = Figure(figsize=(width, height))
     FigureCanvasAgg(fig)  # attach the Agg canvas: no pyplot, no display
+    fig.subplots_adjust(left=0.11, right=0.97, bottom=0.11, top=0.92)
     return fig
 
 
@@ -90,6 +93,7 @@ def metrics_over_time(results: Results) -> Figure:
     )
     fig = _figure(10, 7)
     axes = fig.subplots(2, 2, sharex=True).ravel()
+    fig.subplots_adjust(left=0.08, right=0.98, bottom=0.14, top=0.9, hspace=0.25, wspace=0.22)
     for ax, (metric, title) in zip(axes, panels, strict=True):
         drawn = False
         for regime, res in results.items():
@@ -112,7 +116,7 @@ def metrics_over_time(results: Results) -> Figure:
     for ax in axes[2:]:
         ax.set_xlabel(_("year"))
     if any(ax.lines for ax in axes):
-        fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncols=4)
+        fig.legend(*axes[0].get_legend_handles_labels(), loc="lower center", ncols=4)
     fig.suptitle(_("Metrics over time by regime"))
     return fig
 
