@@ -68,3 +68,10 @@ def test_un_in_1930_did_not_exist(cow_dir: Path) -> None:
 def test_unknown_rule(cow_dir: Path) -> None:
     with pytest.raises(CollsecError, match="unknown rule"):
         predict_case(ABYSSINIA, data_dir=cow_dir, draws=10, rule="dictator")
+
+
+def test_several_aggressors_on_the_council_veto(cow_dir: Path) -> None:
+    # Suez 1956: the United Kingdom and France, permanent members, block a finding.
+    p = predict_case(Case(1956, "un", ("200", "220", "666"), "651"), data_dir=cow_dir, draws=200)
+    assert p.designated == "no"
+    assert {v["code"] for v in p.votes if v["role"] == "blocks"} >= {"200", "220"}

@@ -87,3 +87,8 @@ def test_s_score_identical_and_opposite_portfolios() -> None:
     assert s[0, 1] == pytest.approx(1.0)
     assert s[0, 2] == pytest.approx(-1.0)
     assert np.allclose(s, s.T)
+
+
+def test_league_did_not_exist_in_1919(cow_dir: Path) -> None:
+    with pytest.raises(CollsecError, match="did not exist in 1919"):
+        historical_scenario(1919, "league", data_dir=cow_dir)

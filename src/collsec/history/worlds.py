@@ -354,7 +354,8 @@ def historical_scenario(
     majors = _quiet(data.major_powers, year, notes=notes, what="majors", data_dir=data_dir)
     members_fn = data.league_members if org == "league" else data.un_members
     orgm = _quiet(members_fn, year, notes=notes, what=org, data_dir=data_dir)
-    if (org == "league" and year > 1946) or (org == "un" and year < 1945) or orgm.empty:
+    league_gone = org == "league" and not 1920 <= year <= 1946
+    if league_gone or (org == "un" and year < 1945) or orgm.empty:
         raise CollsecError(f"the {ORG_NAMES[org]} did not exist in {year}", field="year")
     cont = _quiet(
         data.contiguity,
