@@ -323,3 +323,24 @@ def test_extension_modules_with_a_broken_import_surface(tmp_path: Path) -> None:
     finally:
         sys.path.remove(str(tmp_path))
         sys.modules.pop("broken_ext", None)
+
+
+def test_no_arguments_runs_compare_default(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: dict[str, Any] = {}
+
+    def fake_execute(sc: Any, regimes: list[str], **kwargs: Any) -> None:
+        seen.update(name=sc.name, regimes=regimes, **kwargs)
+
+    monkeypatch.setattr(cli, "_execute", fake_execute)
+    res = runner.invoke(cli.app, [])
+    assert res.exit_code == 0, res.output
+    assert seen["name"] == "default"
+    assert seen["regimes"] == list(REGIMES)
+    assert (seen["single"], seen["out"], seen["as_json"], seen["plots"]) == (
+        False,
+        None,
+        False,
+        True,
+    )
