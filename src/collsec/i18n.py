@@ -46,6 +46,13 @@ def _normalise(lang: str) -> str:
     return lang.strip().lower().replace("-", "_").split(".")[0].split("_")[0]
 
 
+@cache
+def _languages() -> tuple[str, ...]:
+    folder = resources.files("collsec") / "locales"
+    found = sorted(p.name[: -len(".json")] for p in folder.iterdir() if p.name.endswith(".json"))
+    return (ENGLISH, *found)
+
+
 def available_languages() -> list[str]:
     """Return the languages with a catalog, English first.
 
@@ -54,9 +61,7 @@ def available_languages() -> list[str]:
     >>> available_languages()
     ['en', 'id']
     """
-    folder = resources.files("collsec") / "locales"
-    found = sorted(p.name[: -len(".json")] for p in folder.iterdir() if p.name.endswith(".json"))
-    return [ENGLISH, *found]
+    return list(_languages())
 
 
 @cache
@@ -117,7 +122,7 @@ def get_language() -> str:
     if _chosen is not None:
         return _chosen
     env = _normalise(os.environ.get(ENV_VAR, "") or ENGLISH)
-    return env if env in available_languages() else ENGLISH
+    return env if env in _languages() else ENGLISH
 
 
 def _(msgid: str) -> str:
