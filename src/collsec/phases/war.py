@@ -104,7 +104,8 @@ def fight(
     pay = np.where(won, 0.0, w.reparations * c_a)
     c_a = c_a + take - pay
     c_v = c_v - take + pay
-    died = won & (c_v < w.absorb_ratio * c_a)
+    # A victim left with nothing is absorbed even when absorb_ratio is 0.
+    died = won & (c_v <= w.absorb_ratio * c_a)
     c_a = np.where(died, c_a + c_v, c_a)
     c_v = np.where(died, 0.0, c_v)
     cap[ci, aggressor] = c_a
