@@ -325,7 +325,9 @@ def _resolve_attacks(
         aggressor_side = (attackers * p).sum(axis=1)
         resp = respond(b, s, uu, aggressor_side)
         adhoc = free & helps & (s.margin >= prm.adhoc_affinity) & ~resp.joiners
-        defenders = resp.joiners | adhoc
+        # A state that already sided with the aggressor does not also defend the
+        # victim (it would lose capability twice, and could go negative).
+        defenders = (resp.joiners | adhoc) & ~supporters
         defenders[ci, vic] = True
         war = fight(
             b,
