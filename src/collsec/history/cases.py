@@ -45,6 +45,7 @@ from collsec.history.worlds import (
     org_arrangement,
     params_with,
 )
+from collsec.i18n import _
 from collsec.phases.aggression import aggression_rule
 from collsec.phases.response import assess, respond
 from collsec.phases.war import fight
@@ -161,9 +162,12 @@ def _check_codes(
                 known = set()
         if c in known:
             raise CollsecError(
-                f"state {c} is not a member of the state system in {year}", field=what
+                _("state {code} is not a member of the state system in {year}").format(
+                    code=c, year=year
+                ),
+                field=what,
             )
-        raise CollsecError(f"unknown state code {c!r}", field=what)
+        raise CollsecError(_("unknown state code {code!r}").format(code=c), field=what)
 
 
 @functools.lru_cache(maxsize=32)
@@ -218,7 +222,7 @@ def _setup(
     _check_codes(add_members, codes, case.year, "add_member", data_dir)
     _check_codes(remove_members, codes, case.year, "remove_member", data_dir)
     if case.victim in case.aggressors:
-        raise CollsecError("the victim cannot also be an aggressor", field="victim")
+        raise CollsecError(_("the victim cannot also be an aggressor"), field="victim")
     arr0 = sc.arrangements[0]
     assert isinstance(arr0.members, tuple)
     members = [c for c in arr0.members if c not in set(remove_members)]
@@ -275,13 +279,15 @@ def predict_case(
         that year, or an organisation that did not exist that year.
     """
     if case.org not in ORGS:
-        raise CollsecError(f"unknown organisation {case.org!r}: choose league or un", field="org")
+        raise CollsecError(
+            _("unknown organisation {org!r}: choose league or un").format(org=case.org), field="org"
+        )
     if not case.aggressors:
-        raise CollsecError("name at least one aggressor", field="aggressors")
+        raise CollsecError(_("name at least one aggressor"), field="aggressors")
     hp = hp or load_history_params()
     r = int(draws or hp.draws)
     if r < 1:
-        raise CollsecError("must be at least 1", field="draws")
+        raise CollsecError(_("must be at least 1"), field="draws")
     sc, world, arrangement, params = _setup(case, hp, data_dir, add_members, remove_members, rule)
     arrs = [arrangement]
     rng = np.random.default_rng(np.random.SeedSequence(hp.seed if seed is None else seed))

@@ -18,6 +18,7 @@ from typing import Any
 from collsec.errors import CollsecError
 from collsec.history.cases import ACTIONS, REVERSALS, Case, CasePrediction, predict_case
 from collsec.history.worlds import ORGS, HistoryParams
+from collsec.i18n import _
 
 REQUIRED: tuple[str, ...] = (
     "id",
@@ -49,11 +50,11 @@ class BookRow:
 def _codes(value: str, source: str, row: int, fld: str, *, required: bool) -> tuple[str, ...]:
     parts = tuple(p.strip() for p in value.split(";") if p.strip())
     if required and not parts:
-        raise CollsecError("needs at least one state code", source=source, line=row, field=fld)
+        raise CollsecError(_("needs at least one state code"), source=source, line=row, field=fld)
     for p in parts:
         if not p.isdigit():
             raise CollsecError(
-                f"{p!r} is not a COW state code (a whole number)",
+                _("{code!r} is not a COW state code (a whole number)").format(code=p),
                 source=source,
                 line=row,
                 field=fld,
@@ -79,36 +80,49 @@ def read_case_book(path: Path | str) -> list[BookRow]:
             missing = [c for c in REQUIRED if c not in header]
             if missing:
                 raise CollsecError(
-                    f"missing column {missing[0]!r} (need: {', '.join(REQUIRED)})",
+                    _("missing column {column!r} (need: {need})").format(
+                        column=missing[0], need=", ".join(REQUIRED)
+                    ),
                     source=source,
                     line=1,
                     field=missing[0],
                 )
             rows = list(reader)
     except OSError as err:
-        raise CollsecError(f"cannot read the case book: {err.strerror}", source=source) from None
+        raise CollsecError(
+            _("cannot read the case book: {reason}").format(reason=err.strerror), source=source
+        ) from None
     except (UnicodeDecodeError, csv.Error) as err:
-        raise CollsecError(f"not a readable CSV file: {err}", source=source) from None
+        raise CollsecError(
+            _("not a readable CSV file: {reason}").format(reason=err), source=source
+        ) from None
     out: list[BookRow] = []
     ids: set[str] = set()
     for k, raw in enumerate(rows):
         line = k + 2
         vals = {c: (raw.get(c) or "").strip() for c in REQUIRED}
         if not vals["id"]:
-            raise CollsecError("is empty", source=source, line=line, field="id")
+            raise CollsecError(_("is empty"), source=source, line=line, field="id")
         if vals["id"] in ids:
-            raise CollsecError(f"duplicate id {vals['id']!r}", source=source, line=line, field="id")
+            raise CollsecError(
+                _("duplicate id {id!r}").format(id=vals["id"]), source=source, line=line, field="id"
+            )
         ids.add(vals["id"])
         try:
             year = int(vals["year"])
         except ValueError:
             raise CollsecError(
-                f"{vals['year']!r} is not a year", source=source, line=line, field="year"
+                _("{value!r} is not a year").format(value=vals["year"]),
+                source=source,
+                line=line,
+                field="year",
             ) from None
         org = vals["organization"].lower()
         if org not in ORGS:
             raise CollsecError(
-                f"{vals['organization']!r} is not an organisation: use league or un",
+                _("{value!r} is not an organisation: use league or un").format(
+                    value=vals["organization"]
+                ),
                 source=source,
                 line=line,
                 field="organization",
@@ -117,7 +131,7 @@ def read_case_book(path: Path | str) -> list[BookRow]:
         victim = _codes(vals["victim"], source, line, "victim", required=True)
         if len(victim) != 1:
             raise CollsecError(
-                "needs exactly one state code", source=source, line=line, field="victim"
+                _("needs exactly one state code"), source=source, line=line, field="victim"
             )
         absent = _codes(vals["absent"], source, line, "absent", required=False)
         recorded = {}
@@ -125,7 +139,9 @@ def read_case_book(path: Path | str) -> list[BookRow]:
             v = vals[col].lower()
             if v not in ALLOWED[col]:
                 raise CollsecError(
-                    f"{vals[col]!r} is not one of {', '.join(ALLOWED[col])}",
+                    _("{value!r} is not one of {allowed}").format(
+                        value=vals[col], allowed=", ".join(ALLOWED[col])
+                    ),
                     source=source,
                     line=line,
                     field=col,

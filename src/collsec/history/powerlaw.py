@@ -19,6 +19,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from collsec.errors import CollsecError
+from collsec.i18n import _
 
 FloatArray = NDArray[np.float64]
 
@@ -107,7 +108,9 @@ def fit_power_law(values: ArrayLike, *, min_tail: int = 10) -> PowerLawFit:
     n = len(x)
     if n < max(min_tail, 2):
         raise CollsecError(
-            f"need at least {max(min_tail, 2)} positive values to fit a power law, got {n}",
+            _("need at least {need} positive values to fit a power law, got {got}").format(
+                need=max(min_tail, 2), got=n
+            ),
             field="severity",
         )
     candidates = np.unique(x[: n - min_tail + 1])
@@ -121,7 +124,7 @@ def fit_power_law(values: ArrayLike, *, min_tail: int = 10) -> PowerLawFit:
         if best is None or d < best[0]:
             best = (d, float(xmin), a, len(tail))
     if best is None:
-        raise CollsecError("all values are equal: no power-law tail to fit", field="severity")
+        raise CollsecError(_("all values are equal: no power-law tail to fit"), field="severity")
     d, xmin, a, k = best
     return PowerLawFit(alpha=a, xmin=xmin, n_tail=k, n=n, ks=d, se=float((a - 1.0) / np.sqrt(k)))
 

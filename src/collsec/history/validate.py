@@ -35,6 +35,7 @@ from collsec.api import simulate
 from collsec.errors import CollsecError
 from collsec.history.powerlaw import PowerLawFit, ccdf, fit_power_law
 from collsec.history.worlds import HistoryParams, historical_scenario, load_history_params
+from collsec.i18n import _
 from collsec.scenario import Parameters
 
 SPANS: tuple[tuple[str, int, int], ...] = (("league", 1920, 1939), ("un", 1946, 2003))
@@ -135,7 +136,7 @@ def validate(
         If ``reps`` is not positive or the data cannot be read.
     """
     if reps < 1:
-        raise CollsecError("must be at least 1", field="reps")
+        raise CollsecError(_("must be at least 1"), field="reps")
     runs: list[dict[str, Any]] = []
     sev: list[np.ndarray] = []
     # The whole model runs with the scenario's default phase parameters: the

@@ -41,6 +41,7 @@ from numpy.typing import NDArray
 
 from collsec import data
 from collsec.errors import CollsecError
+from collsec.i18n import _
 from collsec.scenario import (
     AllianceSpec,
     ArrangementSpec,
@@ -174,9 +175,11 @@ def load_history_params(path: Path | str | None = None) -> HistoryParams:
             text = Path(path).read_text(encoding="utf-8")
         raw = yaml.safe_load(text) or {}
     except (OSError, yaml.YAMLError) as err:
-        raise CollsecError(f"cannot read the history parameters: {err}", source=source) from None
+        raise CollsecError(
+            _("cannot read the history parameters: {reason}").format(reason=err), source=source
+        ) from None
     if not isinstance(raw, dict):
-        raise CollsecError("must be a mapping", source=source)
+        raise CollsecError(_("must be a mapping"), source=source)
     cut = raw.get("reversed_cutoffs", {}) or {}
     try:
         hp = HistoryParams(
@@ -194,11 +197,11 @@ def load_history_params(path: Path | str | None = None) -> HistoryParams:
             },
         )
     except (TypeError, ValueError) as err:
-        raise CollsecError(f"bad value: {err}", source=source) from None
+        raise CollsecError(_("bad value: {reason}").format(reason=err), source=source) from None
     if not 0.0 <= hp.reversed_low <= hp.reversed_high <= 1.0:
-        raise CollsecError("need 0 <= low <= high <= 1", source=source, field="reversed_cutoffs")
+        raise CollsecError(_("need 0 <= low <= high <= 1"), source=source, field="reversed_cutoffs")
     if hp.draws < 1:
-        raise CollsecError("must be at least 1", source=source, field="draws")
+        raise CollsecError(_("must be at least 1"), source=source, field="draws")
     return hp
 
 
@@ -345,7 +348,9 @@ def historical_scenario(
         the data cannot be read.
     """
     if org not in ORGS:
-        raise CollsecError(f"unknown organisation {org!r}: choose league or un", field="org")
+        raise CollsecError(
+            _("unknown organisation {org!r}: choose league or un").format(org=org), field="org"
+        )
     hp = hp or load_history_params()
     params = base or params_with(hp.overrides)
     notes: list[str] = []
@@ -356,7 +361,10 @@ def historical_scenario(
     orgm = _quiet(members_fn, year, notes=notes, what=org, data_dir=data_dir)
     league_gone = org == "league" and not 1920 <= year <= 1946
     if league_gone or (org == "un" and year < 1945) or orgm.empty:
-        raise CollsecError(f"the {ORG_NAMES[org]} did not exist in {year}", field="year")
+        raise CollsecError(
+            _("the {org} did not exist in {year}").format(org=ORG_NAMES[org], year=year),
+            field="year",
+        )
     cont = _quiet(
         data.contiguity,
         year,
@@ -417,7 +425,10 @@ def historical_scenario(
     bad_absent = [c for c in absent if c not in codes]
     if bad_absent:
         raise CollsecError(
-            f"state code {bad_absent[0]!r} is not a state of the system in {year}", field="absent"
+            _("state code {code!r} is not a state of the system in {year}").format(
+                code=bad_absent[0], year=year
+            ),
+            field="absent",
         )
     arrangement = org_arrangement(
         org,
@@ -497,7 +508,10 @@ def org_arrangement(
     """
     if rule is not None and rule not in RULES:
         raise CollsecError(
-            f"unknown rule {rule!r}: choose one of " + ", ".join(RULES), field="rule"
+            _("unknown rule {rule!r}: choose one of {rules}").format(
+                rule=rule, rules=", ".join(RULES)
+            ),
+            field="rule",
         )
     if org == "league":
         perm = tuple(c for c in members if c in set(great_powers))
