@@ -106,8 +106,14 @@ def test_run_invariants(case: tuple[Scenario, str]) -> None:
     assert not (alive[:, 1:] & ~alive[:, :-1]).any(), "a dead state came back"
 
     per = res.per_replication
-    for m in ("reversed_share", "weak_survival", "designation_rate", "participation_rate",
-              "military_share", "sanctions_share"):
+    for m in (
+        "reversed_share",
+        "weak_survival",
+        "designation_rate",
+        "participation_rate",
+        "military_share",
+        "sanctions_share",
+    ):
         v = per[m][np.isfinite(per[m])]
         assert np.all((v >= 0.0) & (v <= 1.0)), m
     for m in ("war_rate", "deterred_rate", "state_deaths", "arms_share", "mean_severity"):
@@ -151,7 +157,9 @@ def test_dead_states_never_vote_or_join(case: tuple[Scenario, str], key: int) ->
     root = root_sequence(sc.seed)
     world = make_world(sc, root)
     b = Batch.start(
-        world, arrangements_for_regime(sc, world, regime), sc.params,
+        world,
+        arrangements_for_regime(sc, world, regime),
+        sc.params,
         replication_generators(root, 0, 2),
     )
     n = b.n

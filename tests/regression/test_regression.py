@@ -24,7 +24,8 @@ REL, ABS = 1e-9, 1e-12
 
 def _script() -> ModuleType:
     spec = importlib.util.spec_from_file_location("regenerate_regression", SCRIPT)
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     return mod
@@ -33,7 +34,9 @@ def _script() -> ModuleType:
 @pytest.fixture(scope="module")
 def stored() -> dict[str, Any]:
     if not EXPECTED.exists():
-        pytest.fail("tests/regression/expected.json is missing: run scripts/regenerate_regression.py")
+        pytest.fail(
+            "tests/regression/expected.json is missing: run scripts/regenerate_regression.py"
+        )
     data: dict[str, Any] = json.loads(EXPECTED.read_text(encoding="utf-8"))
     return data
 

@@ -629,6 +629,8 @@ def _batch(sc: Any, regime: str = "as_specified") -> Batch:
     root = root_sequence(sc.seed)
     world = make_world(sc, root)
     return Batch.start(
-        world, arrangements_for_regime(sc, world, regime), sc.params,
+        world,
+        arrangements_for_regime(sc, world, regime),
+        sc.params,
         replication_generators(root, 0, 1),
     )

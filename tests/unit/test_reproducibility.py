@@ -33,7 +33,8 @@ def assert_same(a: SimulationResult, b: SimulationResult) -> None:
         np.testing.assert_array_equal(a.per_replication[m], b.per_replication[m], err_msg=m)
     for m in a.yearly:
         np.testing.assert_array_equal(a.yearly[m], b.yearly[m], err_msg=m)
-    assert a.final_alive is not None and b.final_alive is not None
+    assert a.final_alive is not None
+    assert b.final_alive is not None
     np.testing.assert_array_equal(a.final_alive, b.final_alive)
     pd.testing.assert_frame_equal(by_replication(a.crises), by_replication(b.crises))
 
