@@ -117,7 +117,9 @@ class WarParams(_Frozen):
     """Phase 5, war: contest, losses (severity), conquest, state death, policy change."""
 
     loss_rate: float = _p(0.1, 0.0, 1.0, "capability a side loses at equal power, per war")
-    intensity_sigma: float = _p(1.0, 0.0, 3.0, "sd of the log intensity of a war")
+    intensity_sigma: float = _p(
+        2.5, 0.0, 4.0, "sd of the log intensity of a war (tail of severity)"
+    )
     absorb_ratio: float = _p(0.15, 0.0, 1.0, "victim-to-winner capability below which it dies")
     policy_change: float = _p(0.5, 0.0, 1.0, "fall in a defeated aggressor's revisionism (O5)")
     embolden: float = _p(0.05, 0.0, 1.0, "rise of a victorious aggressor's revisionism")

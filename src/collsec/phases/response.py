@@ -165,6 +165,11 @@ def assess(
         p_yes = ndtr((margin + prm.vote_bias) / prm.vote_noise)
     else:
         p_yes = (margin + prm.vote_bias > 0).astype(float)
+    # Where the parties vote, the aggressor never condemns itself and the
+    # victim always condemns its attacker, whatever their affinities (a great
+    # power's veto of a finding against itself: Hungary 1956, Ukraine 2022).
+    p_yes[ci, aggressor] = 0.0
+    p_yes[ci, victim] = 1.0
     parties = np.zeros((c, n), dtype=bool)
     parties[ci, aggressor] = True
     parties[ci, victim] = True
@@ -292,6 +297,9 @@ def respond(b: Batch, s: Assessment, u: FloatArray, aggressor_side: FloatArray) 
     c, k = s.c, len(b.arrangements)
     z = ndtri(np.clip(u[:, 0, :], 1e-12, 1 - 1e-12))
     yes = s.margin + prm.vote_bias + prm.vote_noise * z > 0
+    ci = np.arange(c)
+    yes[ci, s.aggressor] = False
+    yes[ci, s.victim] = True
     designated = np.zeros((c, k), dtype=bool)
     joiners = np.zeros((c, s.power.shape[1]), dtype=bool)
     mil_ok = np.zeros(c, dtype=bool)
@@ -307,7 +315,6 @@ def respond(b: Batch, s: Assessment, u: FloatArray, aggressor_side: FloatArray) 
         if arr.sanctions:
             san_ok |= d
             sanctioners |= d[:, None] & s.members[:, j, :] & yes
-    ci = np.arange(c)
     coalition = (joiners * s.power).sum(axis=1)
     victim = s.power[ci, s.victim]
     military = (
