@@ -141,8 +141,9 @@ def with_and_without_great_powers() -> tuple[SimulationResult, SimulationResult]
 C5_XFAIL = pytest.mark.xfail(
     strict=True,
     reason=(
-        "C5/M1 fails with the defaults of 2026-11-27 (128 reps x 100 y, seed 11): "
-        "deterred_rate all 0.0071 vs all_but_great_powers 0.0145; war_rate 0.0059 vs 0.0032; "
+        "C5/M1 fails with the defaults of 2026-11-27 (this test's run: 64 reps x 100 y, "
+        "seed 4242): deterred_rate all 0.0082 vs all_but_great_powers 0.0117; war_rate "
+        "0.0036 vs 0.0025; designation_rate 0.113 vs 0.443; "
         "reported to the lead for calibration. strict: remove this mark once it passes."
     ),
 )
