@@ -390,6 +390,8 @@ class CollsecMesaModel(mesa.Model):
             p_yes = [_phi((mg + rp.vote_bias) / rp.vote_noise) for mg in margin]
         else:
             p_yes = [1.0 if mg + rp.vote_bias > 0 else 0.0 for mg in margin]
+        # A party never condemns itself; the victim always condemns (as the engine).
+        p_yes[a], p_yes[v] = 0.0, 1.0
         a_pow, v_pow = aggressor.power, victim.power
         need = max(rp.force_margin * a_pow - v_pow, 1e-12)
         covers, voters, p_des, members, p_join = [], [], [], [], []
@@ -493,6 +495,7 @@ class CollsecMesaModel(mesa.Model):
             f.margin[i] + rp.vote_bias + rp.vote_noise * rng.normal() > 0
             for i in range(len(states))
         ]
+        yes[a], yes[v] = False, True
         u_join = {i: rng.random() for k in range(len(self.pacts)) for i in f.p_join[k]}
         designated = []
         joiners: set[int] = set()
