@@ -336,8 +336,10 @@ class ExpectedUtility:
 
     def win_probability(self, attack: FloatArray, defence: FloatArray) -> FloatArray:
         """Contest success function: the side with power ``attack`` wins."""
-        ratio = np.clip(defence, 1e-300, None) / np.clip(attack, 1e-300, None)
-        out: FloatArray = 1.0 / (1.0 + ratio**self.decisiveness)
+        with np.errstate(over="ignore", divide="ignore"):
+            # An overwhelming defence overflows the power to inf: the chance is 0.
+            ratio = np.clip(defence, 1e-300, None) / np.clip(attack, 1e-300, None)
+            out: FloatArray = 1.0 / (1.0 + ratio**self.decisiveness)
         return out
 
     def utility(
