@@ -49,7 +49,6 @@ written by collsec before (it holds ``scenario.yaml``).
 
 from __future__ import annotations
 
-import functools
 import importlib
 import json
 import math
@@ -62,7 +61,6 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import typer
-from rich.console import Console
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -78,6 +76,14 @@ from rich.text import Text
 from collsec import __version__
 from collsec.api import compare as api_compare
 from collsec.api import simulate as api_simulate
+from collsec.console import (
+    EXIT_INTERRUPTED,
+    EXIT_USAGE,
+    guarded,
+    print_error,
+)
+from collsec.console import stderr_console as _stderr
+from collsec.console import stdout_console as _stdout
 from collsec.errors import CollsecError, UnknownNameError
 from collsec.i18n import _, regime_label
 from collsec.results import SUMMARY_METRICS, Comparison
@@ -102,54 +108,14 @@ EXTENSION_MODULES: tuple[str, ...] = (
 DEFAULT_OUTPUT_ROOT = Path("collsec-output")
 """Where runs write when ``--out`` is not given (relative to the current folder)."""
 
-EXIT_USAGE = 2
-EXIT_INTERRUPTED = 130
-
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 # --------------------------------------------------------------------------- consoles
 
 
-def _stderr() -> Console:
-    # Made per call, not at import, so a test runner's replaced sys.stderr is used.
-    return Console(file=sys.stderr, highlight=False, soft_wrap=True)
-
-
-def _stdout() -> Console:
-    return Console(file=sys.stdout, highlight=False)
-
-
-def print_error(err: CollsecError | str) -> None:
-    """Print ``error: <message>`` as one line on stderr."""
-    message = err.render() if isinstance(err, CollsecError) else str(err)
-    line = Text(_("error") + ": ", style="bold red")
-    line.append(" ".join(message.split()))  # one line, whatever the message holds
-    _stderr().print(line)
-
-
 def _note(message: str) -> None:
     _stderr().print(Text(message))
-
-
-def guarded(fn: F) -> F:
-    """Wrap a command: user errors become one line and exit 2; Ctrl-C exits 130."""
-    if getattr(fn, "_collsec_guarded", False):
-        return fn
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except CollsecError as err:
-            print_error(err)
-            raise typer.Exit(EXIT_USAGE) from None
-        except KeyboardInterrupt:
-            _stderr().print(Text(_("interrupted; nothing more was written"), style="yellow"))
-            raise typer.Exit(EXIT_INTERRUPTED) from None
-
-    wrapper._collsec_guarded = True  # type: ignore[attr-defined]
-    return wrapper  # type: ignore[return-value]
 
 
 def _guard_all(app: typer.Typer) -> None:

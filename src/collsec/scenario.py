@@ -19,12 +19,12 @@ import tomllib
 from collections.abc import Iterator, Mapping
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from collsec.errors import ScenarioError, UnknownNameError
+from collsec.errors import CollsecError, ScenarioError, UnknownNameError
 
 REGIMES: tuple[str, ...] = (
     "self_help",
@@ -497,18 +497,52 @@ def parameter_table() -> list[dict[str, Any]]:
 # --------------------------------------------------------------------------- loading
 
 
-def _format_validation(err: ValidationError) -> tuple[str, str]:
+def format_validation_error(err: ValidationError, data: Any = None) -> tuple[str, str]:
+    """The dotted field path (``params.war.loss_rate``, ``states[3].code``) and the
+    reason of a pydantic error's first problem, with a count of the others.
+
+    Pydantic puts the tag of a discriminated union in the path
+    (``world.generated.n_states``); walking ``data`` along the path drops it.
+    """
     first = err.errors()[0]
-    loc = ".".join(
-        str(p) if not isinstance(p, int) else f"[{p}]" for p in first["loc"] if p != "kind"
-    ).replace(".[", "[")
-    msg = first["msg"]
-    if msg.startswith("Value error, "):
-        msg = msg[len("Value error, ") :]
+    parts: list[str] = []
+    node = data
+    for p in first["loc"]:
+        if isinstance(node, Mapping) and p not in node and node.get("kind") == p:
+            continue  # the union's tag, not a field
+        parts.append(f"[{p}]" if isinstance(p, int) else f".{p}")
+        if isinstance(node, Mapping):
+            node = node.get(p)
+        elif isinstance(node, list | tuple) and isinstance(p, int) and p < len(node):
+            node = node[p]
+        else:
+            node = None
+    loc = "".join(parts).lstrip(".")
+    msg = str(first["msg"]).removeprefix("Value error, ")
     extra = len(err.errors()) - 1
     if extra > 0:
         msg += f" (and {extra} more problem{'s' if extra > 1 else ''})"
     return loc or "(top level)", msg
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def validate_as(model: type[M], data: Any, source: str, error: type[CollsecError], what: str) -> M:
+    """Validate plain data as ``model``; raise ``error`` naming the field on failure.
+
+    Raises
+    ------
+    CollsecError
+        (of class ``error``) If the data is not a mapping or not valid.
+    """
+    if not isinstance(data, Mapping):
+        raise error(f"{what} must be a mapping of fields", source=source)
+    try:
+        return model.model_validate(dict(data))
+    except ValidationError as err:
+        loc, msg = format_validation_error(err, data)
+        raise error(msg, source=source, field=loc) from None
 
 
 def scenario_from_data(data: Any, source: str = "<data>") -> Scenario:
@@ -519,13 +553,7 @@ def scenario_from_data(data: Any, source: str = "<data>") -> Scenario:
     ScenarioError
         If the data is not a valid scenario.
     """
-    if not isinstance(data, Mapping):
-        raise ScenarioError("a scenario must be a mapping of fields", source=source)
-    try:
-        return Scenario.model_validate(dict(data))
-    except ValidationError as err:
-        loc, msg = _format_validation(err)
-        raise ScenarioError(msg, source=source, field=loc) from None
+    return validate_as(Scenario, data, source, ScenarioError, "a scenario")
 
 
 def _parse_text(text: str, suffix: str, source: str) -> Any:

@@ -14,14 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from collsec.data.fetch import fetch, status
-
-
-def _t(msg: str) -> str:
-    try:
-        from collsec.i18n import _
-    except ImportError:  # pragma: no cover - the translation layer ships with the CLI
-        return msg
-    return _(msg)
+from collsec.i18n import _ as _t
 
 
 def register(app: typer.Typer) -> None:

@@ -7,7 +7,6 @@ Progress, notes and the resume hint go to stderr; tables to stdout.
 
 from __future__ import annotations
 
-import functools
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -28,47 +27,20 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from collsec.errors import CollsecError
+from collsec.console import EXIT_INTERRUPTED, guarded, stderr_console, stdout_console
 from collsec.experiments import store
 from collsec.experiments.executors import make_executor
 from collsec.experiments.spec import Plan, load_spec, plan
 from collsec.experiments.sweep import SweepReport, run_sweep
-
-try:
-    from collsec.i18n import _
-except ImportError:  # pragma: no cover - the translation layer arrives separately
-
-    def _(msgid: str) -> str:
-        return msgid
-
-
-EXIT_USAGE = 2
-EXIT_INTERRUPTED = 130
+from collsec.i18n import _
 
 
 def _err() -> Console:
-    return Console(file=sys.stderr, highlight=False, soft_wrap=True)
+    return stderr_console()
 
 
 def _out() -> Console:
-    return Console(file=sys.stdout, highlight=False)
-
-
-def _guard(fn: Any) -> Any:
-    """User errors: one line on stderr and exit 2, also when not run through collsec.cli."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except CollsecError as err:
-            line = Text(_("error") + ": ", style="bold red")
-            line.append(" ".join(err.render().split()))
-            _err().print(line)
-            raise typer.Exit(EXIT_USAGE) from None
-
-    wrapper._collsec_guarded = True  # type: ignore[attr-defined]
-    return wrapper
+    return stdout_console()
 
 
 class RateColumn(ProgressColumn):
@@ -256,6 +228,6 @@ def sensitivity_command(
 
 def register(app: typer.Typer) -> None:
     """Add ``sweep``, ``query`` and ``sensitivity`` to ``app``."""
-    app.command("sweep")(_guard(sweep_command))
-    app.command("query")(_guard(query_command))
-    app.command("sensitivity")(_guard(sensitivity_command))
+    app.command("sweep")(guarded(sweep_command))
+    app.command("query")(guarded(query_command))
+    app.command("sensitivity")(guarded(sensitivity_command))

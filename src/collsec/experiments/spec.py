@@ -41,7 +41,7 @@ from typing import Any, Literal
 
 import numpy as np
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from collsec import __version__
 from collsec.errors import CollsecError, ScenarioError, UnknownNameError
@@ -51,6 +51,7 @@ from collsec.scenario import (
     load_scenario,
     parameter_table,
     scenario_from_data,
+    validate_as,
 )
 
 _TOKEN = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)((?:\[\d+\])*)")
@@ -286,13 +287,6 @@ class SweepSpec(_Strict):
 # --------------------------------------------------------------------------- loading
 
 
-def _format(err: ValidationError) -> tuple[str, str]:
-    first = err.errors()[0]
-    loc = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in first["loc"]).lstrip(".")
-    msg = str(first["msg"]).removeprefix("Value error, ")
-    return loc or "(top level)", msg
-
-
 def spec_from_data(data: Any, source: str = "<spec>") -> SweepSpec:
     """Validate plain data as a sweep spec.
 
@@ -301,13 +295,7 @@ def spec_from_data(data: Any, source: str = "<spec>") -> SweepSpec:
     SpecError
         If the data is not a valid spec.
     """
-    if not isinstance(data, Mapping):
-        raise SpecError("a sweep spec must be a mapping of fields", source=source)
-    try:
-        return SweepSpec.model_validate(dict(data))
-    except ValidationError as err:
-        loc, msg = _format(err)
-        raise SpecError(msg, source=source, field=loc) from None
+    return validate_as(SweepSpec, data, source, SpecError, "a sweep spec")
 
 
 def load_spec(path: str | Path) -> SweepSpec:

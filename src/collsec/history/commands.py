@@ -7,7 +7,6 @@ it). Tables and JSON go to stdout, progress and notes to stderr; a
 
 from __future__ import annotations
 
-import functools
 import json
 import sys
 import warnings
@@ -22,6 +21,7 @@ from rich.progress import Progress
 from rich.table import Table
 from rich.text import Text
 
+from collsec.console import guarded, stderr_console, stdout_console
 from collsec.errors import CollsecError
 from collsec.history.cases import Case, CasePrediction, predict_case
 from collsec.history.evaluate import OUTCOMES, evaluate_book, read_case_book
@@ -58,30 +58,11 @@ _VALIDATE_AS_JSON = typer.Option(False, "--json", help=_("print one JSON object"
 
 
 def _out() -> Console:
-    return Console(file=sys.stdout, highlight=False)
+    return stdout_console()
 
 
 def _err() -> Console:
-    return Console(file=sys.stderr, highlight=False, soft_wrap=True)
-
-
-def _guard(fn: F) -> F:
-    """User errors become one line on stderr and exit code 2 (as ``collsec.cli.guarded``)."""
-    if getattr(fn, "_collsec_guarded", False):
-        return fn
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except CollsecError as err:
-            line = Text(_("error") + ": ", style="bold red")
-            line.append(" ".join(err.render().split()))
-            _err().print(line)
-            raise typer.Exit(2) from None
-
-    wrapper._collsec_guarded = True  # type: ignore[attr-defined]
-    return wrapper  # type: ignore[return-value]
+    return stderr_console()
 
 
 def _codes(text: str | None, option: str) -> tuple[str, ...]:
@@ -348,8 +329,8 @@ def validate_cmd(
 
 def register(app: typer.Typer) -> None:
     """Add ``case``, ``cases evaluate`` and ``validate`` to the main app."""
-    app.command("case")(_guard(case_cmd))
+    app.command("case")(guarded(case_cmd))
     cases_app = typer.Typer(help=_("Run a case book against the record."), no_args_is_help=True)
-    cases_app.command("evaluate")(_guard(evaluate_cmd))
+    cases_app.command("evaluate")(guarded(evaluate_cmd))
     app.add_typer(cases_app, name="cases")
-    app.command("validate")(_guard(validate_cmd))
+    app.command("validate")(guarded(validate_cmd))
