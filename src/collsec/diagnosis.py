@@ -28,7 +28,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from collsec.phases.response import Assessment
+from collsec.phases.response import Assessment, Response
+from collsec.phases.war import WarOutcome
 from collsec.scenario import DiagnosisParams
 from collsec.state import Batch
 
@@ -144,3 +145,39 @@ def diagnose(
     put("M3", m3, m3 >= d.m3_share, has & (n_mem > 0))
     del nan
     return out
+
+
+def diagnose_response(
+    b: Batch, s: Assessment, resp: Response, war: WarOutcome, o5: BoolArray
+) -> tuple[IntArray, BoolArray, BoolArray, dict[str, FloatArray | NDArray[np.object_]]]:
+    """Diagnosis of crises that were fought, from the votes cast and the war.
+
+    Returns
+    -------
+    tuple
+        Primary arrangement ``[c]`` (-1 if none), its voters ``[c, n]``,
+        whether it designated ``[c]``, and :func:`diagnose`'s columns.
+    """
+    c = s.c
+    ci = np.arange(c)
+    prim = primary_arrangement(b, s.covers)
+    if s.covers.shape[1]:
+        kk = np.where(prim >= 0, prim, 0)
+        voters = s.voters[ci, kk]
+        designated = resp.designated[ci, kk] & (prim >= 0)
+    else:
+        voters = np.zeros((c, b.n), dtype=bool)
+        designated = np.zeros(c, dtype=bool)
+    n_vot = voters.sum(axis=1)
+    n_yes = (voters & resp.yes).sum(axis=1)
+    diag = diagnose(
+        b,
+        s,
+        prim,
+        o1_value=n_yes / np.maximum(n_vot, 1),
+        designated=designated,
+        coalition_power=war.defence_power,
+        aggressor_side=war.attack_power,
+        o5=o5,
+    )
+    return prim, voters, designated, diag

@@ -18,13 +18,13 @@ from numpy.typing import NDArray
 from scipy.special import ndtri
 
 from collsec.arrangements import Arrangement
-from collsec.diagnosis import diagnose, primary_arrangement
+from collsec.diagnosis import diagnose, diagnose_response, primary_arrangement
 from collsec.phases.aggression import Decisions, aggression_rule, decide
 from collsec.phases.arming import arm
 from collsec.phases.growth import grow
 from collsec.phases.learning import enter, learn
-from collsec.phases.response import Assessment, assess, respond
-from collsec.phases.war import fight
+from collsec.phases.response import Assessment, Response, assess, respond
+from collsec.phases.war import WarOutcome, fight
 from collsec.rules import ExpectedUtility
 from collsec.scenario import Parameters
 from collsec.state import DRAWS_PER_ATTACK, DRAWS_PER_STATE, Batch
@@ -273,6 +273,63 @@ def _subset(s: Assessment, sel: IntArray) -> Assessment:
     return out
 
 
+def clash(
+    b: Batch,
+    rule: ExpectedUtility,
+    s: Assessment,
+    aggressors: BoolArray,
+    u: FloatArray,
+) -> tuple[Response, WarOutcome]:
+    """Sides, response and war of a batch of crises (phases 4 and 5).
+
+    Like-minded free states within reach join either side with chance
+    ``adhoc_support`` (C6, C7); the arrangements respond; the war is fought
+    and its consequences applied to the batch.
+
+    Parameters
+    ----------
+    b
+        The batch, updated in place.
+    rule
+        The aggression rule (its contest success function).
+    s
+        The crises' assessment (``s.aggressor`` is the leading aggressor).
+    aggressors
+        ``[c, n]``: the attacking states (the leading one and any co-aggressors).
+    u
+        ``[c, DRAWS_PER_ATTACK, n]`` uniforms of the crises.
+    """
+    prm = b.params.response
+    c = s.c
+    ci = np.arange(c)
+    rows, vic = s.rows, s.victim
+    free = b.alive[rows] & ~b.busy[rows] & b.reach_t[vic] & ~aggressors
+    free[ci, vic] = False
+    helps = u[:, 2, :] < prm.adhoc_support
+    supporters = free & helps & (s.margin <= -prm.adhoc_affinity)
+    attackers = supporters | aggressors
+    aggressor_side = (attackers * s.power).sum(axis=1)
+    resp = respond(b, s, u, aggressor_side)
+    adhoc = free & helps & (s.margin >= prm.adhoc_affinity) & ~resp.joiners
+    # A state that already sided with the aggressor does not also defend the
+    # victim (it would lose capability twice, and could go negative).
+    defenders = (resp.joiners | adhoc) & ~attackers
+    defenders[ci, vic] = True
+    war = fight(
+        b,
+        rule,
+        rows,
+        s.aggressor,
+        vic,
+        attackers,
+        defenders,
+        resp.sanction_weight,
+        u[:, 4, 0],
+        u[:, 4, 1],
+    )
+    return resp, war
+
+
 def _resolve_attacks(
     b: Batch,
     dec: Decisions,
@@ -314,33 +371,9 @@ def _resolve_attacks(
         c = len(rows)
         ci = np.arange(c)
         s = assess(b, rows, agg, vic, u[rows, 5])
-        p = s.power
-        free = b.alive[rows] & ~b.busy[rows] & b.reach_t[vic]
-        free[ci, agg] = False
-        free[ci, vic] = False
-        helps = uu[:, 2, :] < prm.adhoc_support
-        supporters = free & helps & (s.margin <= -prm.adhoc_affinity)
-        attackers = supporters.copy()
-        attackers[ci, agg] = True
-        aggressor_side = (attackers * p).sum(axis=1)
-        resp = respond(b, s, uu, aggressor_side)
-        adhoc = free & helps & (s.margin >= prm.adhoc_affinity) & ~resp.joiners
-        # A state that already sided with the aggressor does not also defend the
-        # victim (it would lose capability twice, and could go negative).
-        defenders = (resp.joiners | adhoc) & ~supporters
-        defenders[ci, vic] = True
-        war = fight(
-            b,
-            rule,
-            rows,
-            agg,
-            vic,
-            attackers,
-            defenders,
-            resp.sanction_weight,
-            uu[:, 4, 0],
-            uu[:, 4, 1],
-        )
+        aggressors = np.zeros((c, n), dtype=bool)
+        aggressors[ci, agg] = True
+        resp, war = clash(b, rule, s, aggressors, uu)
         b.sanction_left[rows, agg] = np.where(
             resp.sanctions, prm.sanction_years, b.sanction_left[rows, agg]
         )
@@ -371,30 +404,10 @@ def _resolve_attacks(
             np.add.at(yearly[name][:, t], rows, np.asarray(val, dtype=float))
         if log is None:
             continue
-        prim = primary_arrangement(b, s.covers)
-        kk = np.where(prim >= 0, prim, 0)
-        if s.covers.shape[1]:
-            voters = s.voters[ci, kk]
-            designated = resp.designated[ci, kk]
-        else:
-            voters = np.zeros((c, n), dtype=bool)
-            designated = np.zeros(c, dtype=bool)
-        n_vot = voters.sum(axis=1)
-        n_yes = (voters & resp.yes).sum(axis=1)
-        o1 = n_yes / np.maximum(n_vot, 1)
+        prim, voters, designated, diag = diagnose_response(b, s, resp, war, reversed_)
         instrument = np.where(
             resp.military, "military", np.where(resp.sanctions, "sanctions", "none")
         ).astype(object)
-        diag = diagnose(
-            b,
-            s,
-            prim,
-            o1_value=o1,
-            designated=designated,
-            coalition_power=war.defence_power,
-            aggressor_side=war.attack_power,
-            o5=reversed_,
-        )
         log.add(
             replication=rep_index[rows],
             year=np.full(c, t),
@@ -404,8 +417,8 @@ def _resolve_attacks(
             outcome=np.where(war.aggressor_won, "aggressor_won", "aggressor_defeated").astype(
                 object
             ),
-            voters=n_vot,
-            votes_yes=n_yes,
+            voters=voters.sum(axis=1),
+            votes_yes=(voters & resp.yes).sum(axis=1),
             designated=designated,
             coalition_size=resp.joiners.sum(axis=1).astype(float),
             coalition_power=war.defence_power,

@@ -35,7 +35,8 @@ import numpy as np
 
 from collsec import data
 from collsec.arrangements import Arrangement, build_arrangement
-from collsec.diagnosis import CONDITIONS, diagnose, primary_arrangement
+from collsec.diagnosis import CONDITIONS, diagnose_response
+from collsec.engine import clash
 from collsec.errors import CollsecError
 from collsec.history.worlds import (
     ORGS,
@@ -47,8 +48,7 @@ from collsec.history.worlds import (
 )
 from collsec.i18n import _
 from collsec.phases.aggression import aggression_rule
-from collsec.phases.response import assess, respond
-from collsec.phases.war import fight
+from collsec.phases.response import assess
 from collsec.scenario import ArmingParams, ExplicitWorld, Parameters, Scenario
 from collsec.state import DRAWS_PER_ATTACK, Batch
 from collsec.world import World, build_world
@@ -301,18 +301,12 @@ def predict_case(
     lead = int(agg_idx[0])
     agg = np.full(r, lead, dtype=np.int64)
     vic = np.full(r, vic_idx, dtype=np.int64)
-    ci = np.arange(r)
     seat_keys = rng.random((r, n))
     u = rng.random((r, DRAWS_PER_ATTACK, n))
     power0 = b.power()
     s = assess(b, rows, agg, vic, seat_keys, attack_power=power0[rows][:, agg_idx].sum(axis=1))
-    # No state votes to designate itself, and the victim always does: a
-    # party's vote follows its side, not its affinities (the great-power veto
-    # of a finding against itself, Charter art. 27(3) as practised).
-    s.margin[:, lead] = -1e6
-    s.p_yes[:, lead] = 0.0
-    s.margin[:, vic_idx] = 1e6
-    s.p_yes[:, vic_idx] = 1.0
+    # The engine already makes the leading aggressor vote no and the victim yes
+    # (phases/response.py); co-aggressors stand with the leader.
     co = agg_idx[1:]
     if len(co):
         # Co-aggressors stand with the lead aggressor: they neither vote to
@@ -323,33 +317,12 @@ def predict_case(
         s.willing[:, :, co] = 0.0
         if not arrs[0].parties_vote:
             s.voters[:, :, co] = False
-    prm = params.response
     p = s.power
-    parties = np.zeros((r, n), dtype=bool)
-    parties[:, agg_idx] = True
-    parties[:, vic_idx] = True
-    free = b.alive[rows] & ~b.busy[rows] & b.reach_t[vic] & ~parties
-    helps = u[:, 2, :] < prm.adhoc_support
-    attackers = free & helps & (s.margin <= -prm.adhoc_affinity)
-    attackers[:, agg_idx] = True
-    aggressor_side = (attackers * p).sum(axis=1)
-    resp = respond(b, s, u, aggressor_side)
-    adhoc = free & helps & (s.margin >= prm.adhoc_affinity) & ~resp.joiners & ~attackers
-    defenders = resp.joiners | adhoc
-    defenders[:, vic_idx] = True
+    aggressors = np.zeros((r, n), dtype=bool)
+    aggressors[:, agg_idx] = True
     member_before = b.member.copy()
-    war = fight(
-        b,
-        aggression_rule(b),
-        rows,
-        agg,
-        vic,
-        attackers,
-        defenders,
-        resp.sanction_weight,
-        u[:, 4, 0],
-        u[:, 4, 1],
-    )
+    rule_eu = aggression_rule(b)
+    resp, war = clash(b, rule_eu, s, aggressors, u)
     b.member = member_before
     # Compliance (O5): a designated aggressor that is not fought withdraws when
     # it foresees defeat by the coalition the designation threatens: the
@@ -362,29 +335,14 @@ def predict_case(
     threat = s.victim_power().copy()
     if arrangement.military:
         threat += (s.p_join[:, 0, :] * p).sum(axis=1)
-    cut = 1.0 - prm.sanction_war_effect * resp.sanction_weight
-    rule_eu = aggression_rule(b)
+    # war.attack_power already carries the sanctions' cut.
     complies = (
         resp.designated.any(axis=1)
         & ~resp.military
-        & (rule_eu.win_probability(aggressor_side * cut, threat) < 0.5)
+        & (rule_eu.win_probability(war.attack_power, threat) < 0.5)
     )
     reversed_ = ~war.aggressor_won | complies
-    prim = primary_arrangement(b, s.covers)
-    kk = np.where(prim >= 0, prim, 0)
-    voters = s.voters[ci, kk]
-    designated = resp.designated[ci, kk] & (prim >= 0)
-    o1 = (voters & resp.yes).sum(axis=1) / np.maximum(voters.sum(axis=1), 1)
-    diag = diagnose(
-        b,
-        s,
-        prim,
-        o1_value=o1,
-        designated=designated,
-        coalition_power=war.defence_power,
-        aggressor_side=war.attack_power,
-        o5=reversed_,
-    )
+    _prim, voters, designated, diag = diagnose_response(b, s, resp, war, reversed_)
     p_des = float(designated.mean())
     p_act = {
         "none": float((~resp.military & ~resp.sanctions).mean()),
