@@ -634,3 +634,43 @@ def _batch(sc: Any, regime: str = "as_specified") -> Batch:
         sc.params,
         replication_generators(root, 0, 1),
     )
+
+
+def test_a_permanent_aggressor_vetoes_a_finding_against_itself(
+    make_scenario: Any, make_state: Any
+) -> None:
+    """O1, C9: where the parties vote, the aggressor never condemns itself.
+
+    The aggressor P1 is allied to its victim and so, by affinity alone, would
+    vote yes; the rule in phases/response.py makes its vote a no, which, as a
+    permanent member's no, is a veto (Hungary 1956, Ukraine 2022). The victim
+    votes yes though it is closer to the aggressor.
+    """
+    states = [make_state(c, 1.0, great_power=c.startswith("P")) for c in ("P1", "V", "P2", "M1")]
+    sim = np.full((4, 4), 0.5)
+    np.fill_diagonal(sim, 1.0)
+    council = {
+        "kind": "council",
+        "permanent": ["P1", "P2"],
+        "seats": 4,
+        "quota": 2,
+        "veto": True,
+        "parties_vote": True,
+    }
+    sc = make_scenario(
+        states,
+        similarity=sim.tolist(),
+        alliances=[{"members": ["P1", "V"], "strength": 1.0}],
+        arrangements=[{"name": "un", "kind": "collective_security", "decision_rule": council}],
+        params={"response": {"vote_noise": 0.0, "vote_bias": 0.5, "tie_weight": 1.0}},
+    )
+    b = _batch(sc)
+    s, resp = _respond(b, "P1", "V")
+    p1, v = b.world.index["P1"], b.world.index["V"]
+    assert s.voters[0, 0, p1]
+    assert s.voters[0, 0, v]
+    assert s.p_yes[0, p1] == 0.0
+    assert s.p_yes[0, v] == 1.0
+    assert not resp.yes[0, p1]
+    assert resp.yes[0, v]
+    assert not resp.designated[0, 0]  # three yes of four meet the quota; P1's no is a veto
