@@ -178,7 +178,7 @@ def run_batch(
             rows = dec.rows[sel]
             np.add.at(yearly["deterred"][:, t], rows, 1)
             if keep_crises:
-                sub = _subset(s, sel)
+                sub = s.take(sel)
                 prim = primary_arrangement(b, sub.covers)
                 kk = np.where(prim >= 0, prim, 0)
                 ci = np.arange(len(sel))
@@ -250,27 +250,6 @@ def run_batch(
         final_arms=b.arms.copy(),
         states=states,
     )
-
-
-def _subset(s: Assessment, sel: IntArray) -> Assessment:
-    out = Assessment(
-        rows=s.rows[sel],
-        aggressor=s.aggressor[sel],
-        victim=s.victim[sel],
-        covers=s.covers[sel],
-        margin=s.margin[sel],
-        voters=s.voters[sel],
-        p_yes=s.p_yes[sel],
-        p_designate=s.p_designate[sel],
-        members=s.members[sel],
-        able=s.able[sel],
-        willing=s.willing[sel],
-        p_join=s.p_join[sel],
-        power=s.power[sel],
-        cap=s.cap[sel],
-    )
-    out._sanctions = s._sanctions
-    return out
 
 
 def clash(

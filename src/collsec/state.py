@@ -66,6 +66,7 @@ class Batch:
     hostility_in: FloatArray = field(init=False)
     kind: IntArray = field(init=False)
     obligation: FloatArray = field(init=False)
+    scope: BoolArray = field(init=False)
 
     def __post_init__(self) -> None:
         w = self.world
@@ -80,6 +81,9 @@ class Batch:
         self.hostility_in = 1.0 - pad[w.reach_in, np.arange(n)[:, None]]
         self.kind = np.array([a.kind for a in self.arrangements], dtype=np.int64)
         self.obligation = np.array([a.obligation for a in self.arrangements], dtype=float)
+        self.scope = np.array([a.scope for a in self.arrangements], dtype=bool).reshape(
+            len(self.arrangements), n
+        )
 
     @classmethod
     def start(
@@ -136,8 +140,7 @@ class Batch:
         c = np.arange(len(rows))
         v_in = m[c, :, victim]
         a_in = m[c, :, aggressor]
-        scope = np.array([a.scope for a in self.arrangements], dtype=bool)  # [k, n]
-        in_scope = scope[:, victim].T if len(self.arrangements) else np.zeros((len(rows), 0), bool)
+        in_scope = self.scope[:, victim].T
         cs = (self.kind == CS)[None, :] & (v_in | in_scope)
         cd = (self.kind == CD)[None, :] & v_in & ~a_in
         out: BoolArray = cs | cd

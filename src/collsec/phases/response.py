@@ -15,7 +15,7 @@ noise, is positive (MODEL.md, phase 4).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 from numpy.typing import NDArray
@@ -61,6 +61,8 @@ class Assessment:
         ``[c, k, n]``: chance of joining, zero where not able.
     power, cap
         Military power and capability, ``[c, n]``.
+    sanctions
+        ``[k]``: arrangement ``k`` may sanction.
     """
 
     rows: IntArray
@@ -77,6 +79,7 @@ class Assessment:
     p_join: FloatArray
     power: FloatArray
     cap: FloatArray
+    sanctions: BoolArray
 
     @property
     def c(self) -> int:
@@ -111,15 +114,19 @@ class Assessment:
 
     def expected_sanction_weight(self, world_cap: FloatArray) -> FloatArray:
         """Expected economic weight of sanctioners, a share of world capability, ``[c]``."""
-        b_s = np.array([1.0 if s else 0.0 for s in self._sanctions], dtype=float)
-        if b_s.size == 0:
+        if self.sanctions.size == 0:
             return np.zeros(self.c)
         yes_cap = (self.members * self.p_yes[:, None, :] * self.cap[:, None, :]).sum(axis=-1)
-        w = self.covers * self.p_designate * b_s[None, :] * yes_cap / world_cap[:, None]
+        w = self.covers * self.p_designate * self.sanctions[None, :] * yes_cap / world_cap[:, None]
         out: FloatArray = w.max(axis=1)
         return out
 
-    _sanctions: tuple[bool, ...] = ()
+    def take(self, sel: IntArray) -> Assessment:
+        """The assessment of the crises ``sel`` only."""
+        per_crisis = {
+            f.name: getattr(self, f.name)[sel] for f in fields(self) if f.name != "sanctions"
+        }
+        return Assessment(**per_crisis, sanctions=self.sanctions)
 
 
 def _seat_holders(eligible: BoolArray, keys: FloatArray, seats: IntArray) -> BoolArray:
@@ -233,7 +240,7 @@ def assess(
             will = np.where((doctrine == 1)[None, :], will, will * damp)
         willing[:, j, :] = np.where(members[:, j, :], will, 0.0)
         p_join[:, j, :] = np.where(able[:, j, :], will, 0.0)
-    out = Assessment(
+    return Assessment(
         rows=rows,
         aggressor=aggressor,
         victim=victim,
@@ -248,9 +255,8 @@ def assess(
         p_join=p_join,
         power=power,
         cap=cap,
+        sanctions=np.array([a.sanctions for a in b.arrangements], dtype=bool),
     )
-    out._sanctions = tuple(a.sanctions for a in b.arrangements)
-    return out
 
 
 @dataclass(eq=False)
