@@ -135,7 +135,9 @@ class Unanimity(DesignationRule):
         return out
 
     def probability(self, p_yes: FloatArray, voters: BoolArray, permanent: BoolArray) -> FloatArray:
-        logp = np.where(voters, np.log(np.clip(p_yes, 1e-300, 1.0)), 0.0).sum(axis=-1)
+        logp = np.where(voters, np.log(np.minimum(np.maximum(p_yes, 1e-300), 1.0)), 0.0).sum(
+            axis=-1
+        )
         out: FloatArray = np.where(voters.any(axis=-1), np.exp(logp), 0.0)
         return out
 
@@ -203,7 +205,9 @@ class Council(DesignationRule):
             # needs that many fewer yes votes from the rest (the permanent yes
             # votes count toward the quota, so the two events are not independent).
             vp = voters & permanent
-            p_perm = np.exp(np.where(vp, np.log(np.clip(p_yes, 1e-300, 1.0)), 0.0).sum(axis=-1))
+            p_perm = np.exp(
+                np.where(vp, np.log(np.minimum(np.maximum(p_yes, 1e-300), 1.0)), 0.0).sum(axis=-1)
+            )
             p = _at_least(p_yes, voters & ~permanent, need - vp.sum(axis=-1)) * p_perm
         else:
             p = _at_least(p_yes, voters, need)
@@ -338,7 +342,7 @@ class ExpectedUtility:
         """Contest success function: the side with power ``attack`` wins."""
         with np.errstate(over="ignore", divide="ignore"):
             # An overwhelming defence overflows the power to inf: the chance is 0.
-            ratio = np.clip(defence, 1e-300, None) / np.clip(attack, 1e-300, None)
+            ratio = np.maximum(defence, 1e-300) / np.maximum(attack, 1e-300)
             out: FloatArray = 1.0 / (1.0 + ratio**self.decisiveness)
         return out
 
@@ -361,7 +365,7 @@ class ExpectedUtility:
         out: FloatArray = (
             p * gain
             - (1.0 - p) * self.defeat_penalty
-            - self.war_cost * 2.0 * defence / np.clip(attack + defence, 1e-300, None)
+            - self.war_cost * 2.0 * defence / np.maximum(attack + defence, 1e-300)
         )
         return out
 

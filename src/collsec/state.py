@@ -124,9 +124,12 @@ class Batch:
         """States in the world."""
         return self.cap.shape[1]
 
-    def power(self) -> FloatArray:
-        """Military power ``p = c * a`` of living states, ``[r, n]``."""
-        out: FloatArray = np.where(self.alive, self.cap * self.arms, 0.0)
+    def power(self, rows: IntArray | None = None) -> FloatArray:
+        """Military power ``p = c * a`` of living states, ``[r, n]`` (or of ``rows`` only)."""
+        if rows is None:
+            out: FloatArray = np.where(self.alive, self.cap * self.arms, 0.0)
+        else:
+            out = np.where(self.alive[rows], self.cap[rows] * self.arms[rows], 0.0)
         return out
 
     def covered(self, rows: IntArray, aggressor: IntArray, victim: IntArray) -> BoolArray:

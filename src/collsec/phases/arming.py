@@ -70,7 +70,9 @@ def arm(b: Batch) -> FloatArray:
     # tolerance, toward the ceiling) and shrink by fatigue every year, so an
     # arms race settles where the two balance instead of at the ceiling.
     excess = np.log(np.maximum(threat, 1e-12) / prm.tolerance)
-    up = prm.response * np.clip(excess, 0.0, None) * (prm.arms_max - b.arms)
+    up = prm.response * np.maximum(excess, 0.0) * (prm.arms_max - b.arms)
     down = prm.decay * (b.arms - prm.arms_min)
-    b.arms = np.where(b.alive, np.clip(b.arms + up - down, prm.arms_min, prm.arms_max), b.arms)
+    b.arms = np.where(
+        b.alive, np.minimum(np.maximum(b.arms + up - down, prm.arms_min), prm.arms_max), b.arms
+    )
     return threat

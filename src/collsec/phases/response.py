@@ -133,7 +133,7 @@ def _seat_holders(eligible: BoolArray, keys: FloatArray, seats: IntArray) -> Boo
     """The ``seats`` eligible states with the lowest keys hold a seat (per row)."""
     k = np.where(eligible, keys, np.inf)
     srt = np.sort(k, axis=1)
-    idx = np.clip(seats - 1, 0, k.shape[1] - 1)
+    idx = np.minimum(np.maximum(seats - 1, 0), k.shape[1] - 1)
     kth = srt[np.arange(len(seats)), idx]
     out: BoolArray = eligible & (k <= kth[:, None]) & (seats[:, None] > 0)
     return out
@@ -163,7 +163,7 @@ def assess(
     prm = b.params.response
     c, n, k = len(rows), b.n, len(b.arrangements)
     ci = np.arange(c)
-    power = b.power()[rows]
+    power = b.power(rows)
     cap = b.cap[rows]
     alive = b.alive[rows]
     affinity_t = b.affinity.T
@@ -216,19 +216,23 @@ def assess(
             pj = _IDEAL.chance(margin, margin, np.ones(c, dtype=bool))
             will = pj
         else:
-            logit = np.clip(
-                logit_common
-                + rp.join_obligation * arr.obligation
-                + rp.join_credibility * b.cred[rows, j][:, None],
-                -30.0,
+            logit = np.minimum(
+                np.maximum(
+                    logit_common
+                    + rp.join_obligation * arr.obligation
+                    + rp.join_credibility * b.cred[rows, j][:, None],
+                    -30.0,
+                ),
                 30.0,
             )
             cond = _PARTICIPATION[0].chance(logit, margin, np.ones(c, dtype=bool))
             wins = (np.where(able[:, j, :], cond * power, 0.0).sum(axis=1) + v_pow) >= (
                 rp.force_margin * a_pow
             )
-            will = np.empty((c, n))
-            for d, rule in enumerate(_PARTICIPATION):
+            # Conditional members (doctrine 0) take ``cond`` as it is; the
+            # other doctrines, where any state holds them, overwrite their columns.
+            will = cond.copy()
+            for d, rule in enumerate(_PARTICIPATION[1:], start=1):
                 sel = doctrine == d
                 if sel.any():
                     will[:, sel] = rule.chance(logit[:, sel], margin[:, sel], wins)
@@ -236,7 +240,7 @@ def assess(
             # others' expected power already covers what is needed (O2, M3).
             contrib = np.where(able[:, j, :], will * power, 0.0)
             others = contrib.sum(axis=1, keepdims=True) - contrib
-            damp = 1.0 - rp.free_riding * np.clip(others / need[:, None], 0.0, 1.0)
+            damp = 1.0 - rp.free_riding * np.minimum(np.maximum(others / need[:, None], 0.0), 1.0)
             will = np.where((doctrine == 1)[None, :], will, will * damp)
         willing[:, j, :] = np.where(members[:, j, :], will, 0.0)
         p_join[:, j, :] = np.where(able[:, j, :], will, 0.0)
@@ -301,7 +305,7 @@ def respond(b: Batch, s: Assessment, u: FloatArray, aggressor_side: FloatArray) 
     """
     prm = b.params.response
     c, k = s.c, len(b.arrangements)
-    z = ndtri(np.clip(u[:, 0, :], 1e-12, 1 - 1e-12))
+    z = ndtri(np.minimum(np.maximum(u[:, 0, :], 1e-12), 1 - 1e-12))
     yes = s.margin + prm.vote_bias + prm.vote_noise * z > 0
     ci = np.arange(c)
     yes[ci, s.aggressor] = False

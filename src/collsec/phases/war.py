@@ -83,15 +83,15 @@ def fight(
     w = b.params.war
     prm = b.params.response
     ci = np.arange(len(rows))
-    p = b.power()[rows]
+    p = b.power(rows)
     att = (attackers * p).sum(axis=1) * (1.0 - prm.sanction_war_effect * sanction_weight)
     dfn = (defenders * p).sum(axis=1)
     won = u_win < rule.win_probability(att, dfn)
-    z = ndtri(np.clip(u_intensity, 1e-12, 1 - 1e-12))
+    z = ndtri(np.minimum(np.maximum(u_intensity, 1e-12), 1 - 1e-12))
     intensity = np.exp(w.intensity_sigma * z - 0.5 * w.intensity_sigma**2)
     total = np.maximum(att + dfn, 1e-300)
-    loss_att = np.clip(w.loss_rate * intensity * 2.0 * dfn / total, 0.0, 0.9)
-    loss_def = np.clip(w.loss_rate * intensity * 2.0 * att / total, 0.0, 0.9)
+    loss_att = np.minimum(np.maximum(w.loss_rate * intensity * 2.0 * dfn / total, 0.0), 0.9)
+    loss_def = np.minimum(np.maximum(w.loss_rate * intensity * 2.0 * att / total, 0.0), 0.9)
     cap = b.cap[rows]
     world_cap = np.maximum((cap * b.alive[rows]).sum(axis=1), 1e-300)
     frac = np.where(attackers, loss_att[:, None], 0.0) + np.where(defenders, loss_def[:, None], 0.0)
