@@ -179,13 +179,18 @@ def _base(
     tie_strength: tuple[tuple[str, float], ...],
     arming: str,
     seed: int,
+    power_measure: str = "cinc",
 ) -> tuple[Scenario, World]:
     """The historical scenario (default phase parameters) and its built world, cached.
 
     Phase parameters other than arming do not enter the world, so a grid over
     response parameters reuses one world per case.
     """
-    hp = HistoryParams(contiguity_max_type=contiguity_max_type, tie_strength=dict(tie_strength))
+    hp = HistoryParams(
+        contiguity_max_type=contiguity_max_type,
+        tie_strength=dict(tie_strength),
+        power_measure=power_measure,
+    )
     base = Parameters(arming=ArmingParams.model_validate_json(arming))
     with warnings.catch_warnings():
         # The world records every substituted year in its description.
@@ -212,6 +217,7 @@ def _setup(
         tuple(sorted(hp.tie_strength.items())),
         params.arming.model_dump_json(),
         hp.seed,
+        hp.power_measure,
     )
     spec = sc.world
     assert isinstance(spec, ExplicitWorld)
@@ -325,16 +331,23 @@ def predict_case(
     resp, war = clash(b, rule_eu, s, aggressors, u)
     b.member = member_before
     # Compliance (O5): a designated aggressor that is not fought withdraws when
-    # it foresees defeat by the coalition the designation threatens: the
-    # expected coalition of able, willing members plus the victim wins the
-    # contest with a chance above one half. This is the engine's deterrence
-    # reasoning (phase 3) applied after the finding instead of before the attack.
-    # Only an organisation that may use force threatens a coalition; the
-    # threat of one that may only sanction is the sanctions' cut in the
-    # aggressor's war power (the same cut the war phase applies).
+    # it foresees defeat by the threat the designation carries: the victim plus
+    # the expected coalition of able, willing members, against its own side's
+    # power cut by the sanctions. This is the engine's deterrence reasoning
+    # (phase 3) applied after the finding instead of before the attack.
     threat = s.victim_power().copy()
+    coalition_threat = (s.p_join[:, 0, :] * p).sum(axis=1)
     if arrangement.military:
-        threat += (s.p_join[:, 0, :] * p).sum(axis=1)
+        threat += coalition_threat
+    elif not bool(world.great_power[agg_idx].any()):
+        # An organisation that may only recommend force (League Covenant art.
+        # 16(1)-(2): the breaker is deemed at war with every member, the
+        # Council recommends contingents) still threatens a minor power with
+        # that coalition; against a great power the threat is not credible,
+        # for the members who would have to fight it are the other great
+        # powers (Claude 1962; Walters 1952: the League settled disputes of
+        # small states, Greco-Bulgarian 1925, and failed against great ones).
+        threat += coalition_threat
     # war.attack_power already carries the sanctions' cut.
     complies = (
         resp.designated.any(axis=1)

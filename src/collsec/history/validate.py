@@ -141,8 +141,10 @@ def validate(
     sev: list[np.ndarray] = []
     # The whole model runs with the scenario's default phase parameters: the
     # case-prediction overrides of params.yaml are settings of one crisis'
-    # response and are not applied here (docs/history.md reports both).
-    world_hp = (hp or load_history_params()).with_(overrides={})
+    # response and are not applied here (docs/history.md reports both). The
+    # worlds keep CINC capability: the validation table was measured with it,
+    # and the usable measure of case prediction is not yet measured here.
+    world_hp = (hp or load_history_params()).with_(overrides={}, power_measure="cinc")
     for org, first, last in SPANS:
         sc = historical_scenario(first, org, data_dir=data_dir, hp=world_hp, base=base)
         years = last - first + 1

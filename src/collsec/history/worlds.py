@@ -148,6 +148,7 @@ class HistoryParams:
     )
     reversed_low: float = 0.35
     reversed_high: float = 0.8
+    power_measure: str = "cinc"
     overrides: dict[str, Any] = field(default_factory=dict)
     obligation: dict[str, float] = field(default_factory=dict)
     instruments: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -190,6 +191,7 @@ def load_history_params(path: Path | str | None = None) -> HistoryParams:
             or HistoryParams().tie_strength,
             reversed_low=float(cut.get("low", 0.35)),
             reversed_high=float(cut.get("high", 0.8)),
+            power_measure=str(raw.get("power_measure", "cinc")),
             overrides=dict(raw.get("overrides") or {}),
             obligation={k: float(v) for k, v in (raw.get("obligation") or {}).items()},
             instruments={
@@ -202,6 +204,14 @@ def load_history_params(path: Path | str | None = None) -> HistoryParams:
         raise CollsecError(_("need 0 <= low <= high <= 1"), source=source, field="reversed_cutoffs")
     if hp.draws < 1:
         raise CollsecError(_("must be at least 1"), source=source, field="draws")
+    if hp.power_measure not in POWER_MEASURES:
+        raise CollsecError(
+            _("{value!r} is not one of {allowed}").format(
+                value=hp.power_measure, allowed=", ".join(POWER_MEASURES)
+            ),
+            source=source,
+            field="power_measure",
+        )
     return hp
 
 
@@ -223,7 +233,47 @@ def region_of(ccode: int) -> str:
     return "Oceania"
 
 
-def arms_shares(caps: pd.DataFrame, params: Parameters) -> FloatArray:
+POWER_MEASURES: tuple[str, ...] = ("cinc", "usable")
+"""How capability and arms are read from the NMC data (``power_measure``, docs/history.md)."""
+
+
+def _shares(caps: pd.DataFrame, cols: tuple[str, ...]) -> FloatArray:
+    """``[len(cols), n]``: each state's share of each column's system total (NaN: missing)."""
+    shares = []
+    for col in cols:
+        v = caps[col].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+        # COW codes a missing value as -9; a negative amount is missing too.
+        v = np.where(v >= 0, v, np.nan)
+        tot = np.nansum(v)
+        shares.append(v / tot if tot > 0 else np.full(len(v), np.nan))
+    return np.vstack(shares)
+
+
+def _mean_share(stacked: FloatArray) -> FloatArray:
+    """Mean over the available components (a missing one is left out, as in CINC)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        out: FloatArray = np.nanmean(stacked, axis=0)
+    return out
+
+
+def usable_capability(caps: pd.DataFrame) -> FloatArray:
+    """Usable capability: the mean of a state's shares of military expenditure,
+    iron and steel production and primary energy consumption.
+
+    These are the CINC components that measure what a state can produce and
+    pay for; total population, urban population and military personnel are
+    left out because head count without industry overstates the power a poor
+    populous state can bring to bear (Beckley 2010, 2018: CINC overstates
+    China above all). A missing component is left out, as in CINC; a state
+    with none of the three gets NaN (the caller's floor).
+    """
+    return _mean_share(_shares(caps, ("milex", "irst", "pec")))
+
+
+def arms_shares(
+    caps: pd.DataFrame, params: Parameters, capability: FloatArray | None = None
+) -> FloatArray:
     """Arms share of each state from the military components of CINC.
 
     ``m_i`` is the mean of the state's shares of the system's military
@@ -231,18 +281,21 @@ def arms_shares(caps: pd.DataFrame, params: Parameters) -> FloatArray:
     in CINC itself); the arms share is
     ``clip(arms_initial * m_i / cinc_i, arms_min, arms_max)``. A state with no
     military data gets ``arms_initial``.
+
+    With ``capability`` (the usable measure, :func:`usable_capability`),
+    ``m_i`` is the share of military expenditure alone (military personnel
+    where expenditure is missing) and it is divided by that capability:
+    spending pays for soldiers and their equipment, so counting personnel
+    besides would count a mass army twice.
     """
     a = params.arming
-    shares = []
-    for col in ("milex", "milper"):
-        v = caps[col].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
-        tot = np.nansum(v)
-        shares.append(v / tot if tot > 0 else np.full(len(v), np.nan))
-    stacked = np.vstack(shares)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        m = np.nanmean(stacked, axis=0)
-    cinc = caps["cinc"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    if capability is None:
+        m = _mean_share(_shares(caps, ("milex", "milper")))
+        cinc = caps["cinc"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    else:
+        milex, milper = _shares(caps, ("milex", "milper"))
+        m = np.where(np.isfinite(milex), milex, milper)
+        cinc = capability
     ratio = np.where(np.isfinite(m) & (cinc > 0), m / np.where(cinc > 0, cinc, 1.0), np.nan)
     out: FloatArray = np.where(
         np.isfinite(ratio),
@@ -380,13 +433,18 @@ def historical_scenario(
     abb = {int(str(r.ccode)): str(r.stateabb) for r in system.itertuples(index=False)}
     caps = caps[caps["ccode"].isin(sys_codes)].set_index("ccode").reindex(sys_codes)
     caps = caps.reset_index()
-    cinc = caps["cinc"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    cinc: FloatArray
+    if hp.power_measure == "usable":
+        cinc = usable_capability(caps)
+    else:
+        raw_cinc = caps["cinc"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+        cinc = np.asarray(raw_cinc, dtype=np.float64)
     positive = cinc[np.isfinite(cinc) & (cinc > 0)]
     floor = float(positive.min()) / 2.0 if positive.size else 1e-6
     # A state with no CINC (or zero) gets half the smallest observed score:
     # it exists and can be attacked, but weighs almost nothing.
-    cinc = np.where(np.isfinite(cinc) & (cinc > 0), cinc, floor)
-    arms = arms_shares(caps, params)
+    cinc = np.where(np.isfinite(cinc) & (cinc > 0), cinc, floor).astype(np.float64)
+    arms = arms_shares(caps, params, cinc if hp.power_measure == "usable" else None)
     gp = {int(c) for c in majors["ccode"]}
     tmat = tie_matrix(sys_codes, ties, hp.tie_strength)
     top = max(hp.tie_strength.values(), default=1.0) or 1.0
