@@ -674,3 +674,12 @@ def test_a_permanent_aggressor_vetoes_a_finding_against_itself(
     assert not resp.yes[0, p1]
     assert resp.yes[0, v]
     assert not resp.designated[0, 0]  # three yes of four meet the quota; P1's no is a veto
+
+
+def test_an_absent_member_does_not_join_the_coalition(make_scenario: Any, make_state: Any) -> None:
+    """O3, Korea 1950: a permanent member boycotting the council neither votes nor acts."""
+    b = _batch(_council_world(make_scenario, make_state, absent=("P1",)))
+    s, _ = _respond(b, "X", "V")
+    p1 = b.world.index["P1"]
+    assert not s.able[0, 0, p1]
+    assert s.p_join[0, 0, p1] == 0.0

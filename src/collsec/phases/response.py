@@ -186,7 +186,10 @@ def assess(
     voters = np.zeros((c, k, n), dtype=bool)
     p_des = np.zeros((c, k))
     reach_v = b.reach_t[victim]  # [c, n]: i can reach the victim
-    able = members & ~b.busy[rows][:, None, :] & reach_v[:, None, :]
+    # A member absent from the deciding body (the Soviet Union's boycott of the
+    # Security Council, 1950) does not act on its decisions either.
+    absent = np.array([a.absent for a in b.arrangements], dtype=bool).reshape(k, n)
+    able = members & ~absent[None, :, :] & ~b.busy[rows][:, None, :] & reach_v[:, None, :]
     a_pow = power[ci, aggressor] if attack_power is None else attack_power
     v_pow = power[ci, victim]
     rp = b.params.response
