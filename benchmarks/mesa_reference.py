@@ -406,7 +406,9 @@ class CollsecMesaModel(mesa.Model):
                 and (pact.parties_vote or (i != a and i != v))
             ]
             vot = pact.voters(entitled, self.seat_key)
-            able = [i for i in mem if not states[i].busy and self.reach[i][v]]
+            able = [
+                i for i in mem if not states[i].busy and self.reach[i][v] and not pact.absent[i]
+            ]
             p_des.append(pact.designation_chance(vot, p_yes))
             will: dict[int, float] = {}
             if pact.ideal:
