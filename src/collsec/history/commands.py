@@ -21,40 +21,56 @@ from rich.progress import Progress
 from rich.table import Table
 from rich.text import Text
 
-from collsec.console import guarded, stderr_console, stdout_console
+from collsec.console import (
+    TranslatedCommand,
+    TranslatedGroup,
+    guarded,
+    stderr_console,
+    stdout_console,
+)
 from collsec.errors import CollsecError
 from collsec.history.cases import Case, CasePrediction, predict_case
-from collsec.history.evaluate import OUTCOMES, evaluate_book, read_case_book
-from collsec.history.worlds import RULES, load_history_params
-from collsec.i18n import _
+from collsec.history.evaluate import (
+    OUTCOMES,
+    evaluate_book,
+    read_case_book,
+    resolve_case_book,
+)
+from collsec.history.worlds import load_history_params
+from collsec.i18n import N_, _
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-_DATA_HELP = "Folder of the Correlates of War files (else $COLLSEC_DATA_DIR, else the cache)."
+_DATA_HELP = N_("Folder of the Correlates of War files (else $COLLSEC_DATA_DIR, else the cache).")
 
 
-_CASE_ORG = typer.Option(..., "--org", help=_("league or un"))
-_CASE_YEAR = typer.Option(..., "--year", help=_("year of the crisis"))
-_CASE_AGGRESSOR = typer.Option(..., "--aggressor", help=_("aggressor state codes, ';'-separated"))
-_CASE_VICTIM = typer.Option(..., "--victim", help=_("victim state code"))
-_CASE_ABSENT = typer.Option("", "--absent", help=_("council members absent, ';'-separated"))
-_CASE_ADD_MEMBER = typer.Option([], "--add-member", help=_("counterfactual: add a member"))
-_CASE_REMOVE_MEMBER = typer.Option([], "--remove-member", help=_("counterfactual: remove a member"))
-_CASE_RULE = typer.Option(
-    None, "--rule", help=_("counterfactual rule: {r}").format(r="|".join(RULES))
+_CASE_ORG = typer.Option(..., "--org", help=N_("league or un"))
+_CASE_YEAR = typer.Option(..., "--year", help=N_("year of the crisis"))
+_CASE_AGGRESSOR = typer.Option(..., "--aggressor", help=N_("aggressor state codes, ';'-separated"))
+_CASE_VICTIM = typer.Option(..., "--victim", help=N_("victim state code"))
+_CASE_ABSENT = typer.Option("", "--absent", help=N_("council members absent, ';'-separated"))
+_CASE_ADD_MEMBER = typer.Option([], "--add-member", help=N_("counterfactual: add a member"))
+_CASE_REMOVE_MEMBER = typer.Option(
+    [], "--remove-member", help=N_("counterfactual: remove a member")
 )
-_CASE_DRAWS = typer.Option(None, "--draws", help=_("Monte Carlo draws"))
-_CASE_SEED = typer.Option(None, "--seed", help=_("seed of the draws"))
-_CASE_DATA_DIR = typer.Option(None, "--data-dir", help=_(_DATA_HELP))
-_CASE_AS_JSON = typer.Option(False, "--json", help=_("print one JSON object"))
-_EVALUATE_FILE = typer.Argument(..., help=_("case book (CSV, shared/data/cases/README.md schema)"))
-_EVALUATE_DATA_DIR = typer.Option(None, "--data-dir", help=_(_DATA_HELP))
-_EVALUATE_AS_JSON = typer.Option(False, "--json", help=_("print one JSON object"))
-_VALIDATE_DATA_DIR = typer.Option(None, "--data-dir", help=_(_DATA_HELP))
-_VALIDATE_REPS = typer.Option(40, "--reps", help=_("replications per run"))
-_VALIDATE_SEED = typer.Option(20261127, "--seed", help=_("seed of the runs"))
-_VALIDATE_OUT = typer.Option(None, "--out", help=_("folder for the plot"))
-_VALIDATE_AS_JSON = typer.Option(False, "--json", help=_("print one JSON object"))
+_CASE_RULE = typer.Option(
+    None, "--rule", help=N_("counterfactual rule: automatic|unanimity|majority|council")
+)
+_CASE_DRAWS = typer.Option(None, "--draws", help=N_("Monte Carlo draws"))
+_CASE_SEED = typer.Option(None, "--seed", help=N_("seed of the draws"))
+_CASE_DATA_DIR = typer.Option(None, "--data-dir", help=_DATA_HELP)
+_CASE_AS_JSON = typer.Option(False, "--json", help=N_("print one JSON object"))
+_EVALUATE_FILE = typer.Argument(
+    ...,
+    help=N_("case book (CSV, shared/data/cases/README.md schema), or a bundled book: heldout"),
+)
+_EVALUATE_DATA_DIR = typer.Option(None, "--data-dir", help=_DATA_HELP)
+_EVALUATE_AS_JSON = typer.Option(False, "--json", help=N_("print one JSON object"))
+_VALIDATE_DATA_DIR = typer.Option(None, "--data-dir", help=_DATA_HELP)
+_VALIDATE_REPS = typer.Option(40, "--reps", help=N_("replications per run"))
+_VALIDATE_SEED = typer.Option(20261127, "--seed", help=N_("seed of the runs"))
+_VALIDATE_OUT = typer.Option(None, "--out", help=N_("folder for the plot"))
+_VALIDATE_AS_JSON = typer.Option(False, "--json", help=N_("print one JSON object"))
 
 
 def _out() -> Console:
@@ -212,6 +228,7 @@ def evaluate_cmd(
     as_json: bool = _EVALUATE_AS_JSON,
 ) -> None:
     """Predict every case of a case book and score it against the record."""
+    file = resolve_case_book(file)
     rows = read_case_book(file)
     hp = load_history_params()
     with warnings.catch_warnings():
@@ -329,8 +346,22 @@ def validate_cmd(
 
 def register(app: typer.Typer) -> None:
     """Add ``case``, ``cases evaluate`` and ``validate`` to the main app."""
-    app.command("case")(guarded(case_cmd))
-    cases_app = typer.Typer(help=_("Run a case book against the record."), no_args_is_help=True)
-    cases_app.command("evaluate")(guarded(evaluate_cmd))
+    app.command(
+        "case",
+        cls=TranslatedCommand,
+        help=N_("Predict one crisis: designation, action, reversal, diagnosis, vote, coalition."),
+    )(guarded(case_cmd))
+    cases_app = typer.Typer(
+        cls=TranslatedGroup, help=N_("Run a case book against the record."), no_args_is_help=True
+    )
+    cases_app.command(
+        "evaluate",
+        cls=TranslatedCommand,
+        help=N_("Predict every case of a case book and score it against the record."),
+    )(guarded(evaluate_cmd))
     app.add_typer(cases_app, name="cases")
-    app.command("validate")(guarded(validate_cmd))
+    app.command(
+        "validate",
+        cls=TranslatedCommand,
+        help=N_("Simulate from 1920 (League) and 1946 (UN) and compare with the COW record."),
+    )(guarded(validate_cmd))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Callable
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,25 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     "action": ACTIONS,
     "reversed": REVERSALS,
 }
+
+
+BUNDLED_BOOKS: tuple[str, ...] = ("heldout",)
+"""Case books shipped with the package, by name (``collsec cases evaluate heldout``)."""
+
+
+def resolve_case_book(name_or_path: Path | str) -> Path:
+    """The path of a case book: an existing file, else a bundled book by name.
+
+    An existing file always wins, so a local file called ``heldout`` is read as
+    given. Anything else is returned unchanged for :func:`read_case_book` to
+    report.
+    """
+    path = Path(name_or_path)
+    if path.exists() or str(name_or_path) not in BUNDLED_BOOKS:
+        return path
+    # The wheel installs the package as plain files (hatch), so the resource
+    # is a real path on disk.
+    return Path(str(resources.files("collsec.history") / "casebooks" / f"{name_or_path}.csv"))
 
 
 @dataclass(frozen=True)
