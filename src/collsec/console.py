@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 import typer
 from rich.console import Console
 from rich.text import Text
+from typer.core import TyperCommand, TyperGroup
 
 from collsec.errors import CollsecError
 from collsec.i18n import _
@@ -62,3 +63,37 @@ def guarded(fn: F) -> F:
 
     wrapper._collsec_guarded = True  # type: ignore[attr-defined]
     return wrapper  # type: ignore[return-value]
+
+
+def _translate_help(cmd: TyperCommand | TyperGroup) -> None:
+    # typer builds the click objects each time the app runs, from the English
+    # help marked with N_; translating here (not at import) honours the language
+    # chosen before the run.
+    if cmd.help:
+        cmd.help = _(cmd.help)
+    if cmd.short_help:
+        cmd.short_help = _(cmd.short_help)
+    for param in cmd.params:
+        text = getattr(param, "help", None)
+        if text:
+            setattr(param, "help", _(text))  # noqa: B010 - not every Parameter declares help
+
+
+class TranslatedCommand(TyperCommand):
+    """A typer command whose help and option help are translated when it is built.
+
+    Use as ``app.command("name", cls=TranslatedCommand, help=N_("..."))`` with
+    every option's ``help=N_("...")``: see :mod:`collsec.i18n`.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _translate_help(self)
+
+
+class TranslatedGroup(TyperGroup):
+    """A typer group whose help is translated when it is built (``typer.Typer(cls=...)``)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _translate_help(self)

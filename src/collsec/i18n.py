@@ -11,7 +11,24 @@ by the ``COLLSEC_LANG`` environment variable (``en`` or ``id``; forms such as
 ``id_ID.UTF-8`` are accepted), otherwise English.
 
 Messages with values use named ``str.format`` fields, so a translation can move
-them: ``_("wrote {n} files").format(n=3)``.
+them: ``_("wrote {n} files").format(n=3)``. Identifiers, field names, codes,
+file paths and numbers are never written into a message id: they are fields,
+and a translation keeps exactly the same field names.
+
+Translate when the message is shown, not when a module is imported, so that a
+language chosen at run time (:func:`set_language`, e.g. by the dashboard)
+applies. A message that has to be written down earlier, as a module-level
+constant or a command's help text, is marked with :func:`N_`, which returns it
+unchanged (the catalog test still finds it), and is translated with :func:`_`
+where it is shown::
+
+    FETCH_HINT = N_("run `collsec data fetch`")
+    ...
+    raise DataError(_("not found; {hint}").format(hint=_(FETCH_HINT)))
+
+Command-line help marked with :func:`N_` is translated when typer builds the
+command, by :class:`collsec.console.TranslatedCommand` and
+:class:`collsec.console.TranslatedGroup`.
 
 Examples
 --------
@@ -131,6 +148,24 @@ def _(msgid: str) -> str:
     if lang == ENGLISH:
         return msgid
     return catalog(lang).get(msgid, msgid)
+
+
+def N_(msgid: str) -> str:  # noqa: N802 - the gettext name for a no-op marker
+    """Mark ``msgid`` as a message without translating it; translate it later with :func:`_`.
+
+    For messages that must exist before the language is known: module-level
+    constants, command help. The catalog test collects ``N_("...")`` literals
+    as it collects ``_("...")`` ones.
+
+    Examples
+    --------
+    >>> set_language("id")
+    >>> HINT = N_("error")
+    >>> HINT, _(HINT)
+    ('error', 'galat')
+    >>> set_language("en")
+    """
+    return msgid
 
 
 def regime_label(regime: str) -> str:
