@@ -71,6 +71,12 @@ _VALIDATE_REPS = typer.Option(40, "--reps", help=N_("replications per run"))
 _VALIDATE_SEED = typer.Option(20261127, "--seed", help=N_("seed of the runs"))
 _VALIDATE_OUT = typer.Option(None, "--out", help=N_("folder for the plot"))
 _VALIDATE_AS_JSON = typer.Option(False, "--json", help=N_("print one JSON object"))
+_VALIDATE_POWER = typer.Option(
+    "cinc", "--power-measure", help=N_("capability of the starting worlds: cinc or usable")
+)
+_VALIDATE_REVISIONISM = typer.Option(
+    "constant", "--revisionism", help=N_("revisionism: constant (state default) or mids")
+)
 
 
 def _out() -> Console:
@@ -283,6 +289,8 @@ def validate_cmd(
     seed: int = _VALIDATE_SEED,
     out: Path | None = _VALIDATE_OUT,
     as_json: bool = _VALIDATE_AS_JSON,
+    power_measure: str = _VALIDATE_POWER,
+    revisionism: str = _VALIDATE_REVISIONISM,
 ) -> None:
     """Simulate from 1920 (League) and 1946 (UN) and compare with the COW record."""
     from collsec.history.validate import SPANS, plot_ccdf, validate
@@ -295,7 +303,12 @@ def validate_cmd(
         with Progress(console=_err(), transient=True) as bar:
             task = bar.add_task(_("simulating"), total=total)
             v = validate(
-                data_dir=data_dir, reps=reps, seed=seed, progress=lambda k: bar.advance(task, k)
+                data_dir=data_dir,
+                reps=reps,
+                seed=seed,
+                progress=lambda k: bar.advance(task, k),
+                power_measure=power_measure,
+                revisionism=revisionism,
             )
     folder = out or Path("collsec-output") / f"validate-{datetime.now():%Y%m%d-%H%M%S}"
     png = plot_ccdf(v, folder / "severity_ccdf.png")
@@ -306,7 +319,14 @@ def validate_cmd(
         return
     console = _out()
     t = Table(title=_("War onsets per state-year"))
-    for col in (_("run"), _("years"), _("model"), _("record (COW)")):
+    for col in (
+        _("run"),
+        _("years"),
+        _("model"),
+        _("record (COW)"),
+        _("model: deterred"),
+        _("model: attempted"),
+    ):
         t.add_column(col)
     for r in v.runs:
         t.add_row(
@@ -314,6 +334,8 @@ def validate_cmd(
             f"{r['first']}-{r['last']}",
             f"{r['simulated_per_state_year']:.4f}",
             f"{r['record_per_state_year']:.4f}",
+            f"{r['deterred_per_state_year']:.4f}",
+            f"{r['attempted_per_state_year']:.4f}",
         )
     console.print(t)
     s = Table(title=_("Power-law exponent of war severity (Clauset et al. 2009)"))

@@ -19,6 +19,9 @@ arrangement, the League of Nations (C4, C5, C15) or the United Nations (C9):
   portfolios (:func:`s_score`), rescaled to [0, 1];
 - **alliances**: one tie per allied pair, its strength from its strongest
   obligation (``tie_strength`` in ``params.yaml``);
+- **revisionism**: the :class:`~collsec.scenario.StateSpec` default, or with
+  ``revisionism: mids`` the share of the preceding years in which the state
+  was a revisionist party to a militarized dispute (:func:`mid_revisionism`);
 - **arrangement**: the League's or the UN's members that year, and its deciding
   body as the decision rule (:func:`league_council_rule`, :func:`un_council_rule`).
 
@@ -149,6 +152,8 @@ class HistoryParams:
     reversed_low: float = 0.35
     reversed_high: float = 0.8
     power_measure: str = "cinc"
+    revisionism: str = "constant"
+    revisionism_window: int = 10
     overrides: dict[str, Any] = field(default_factory=dict)
     obligation: dict[str, float] = field(default_factory=dict)
     instruments: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -192,6 +197,8 @@ def load_history_params(path: Path | str | None = None) -> HistoryParams:
             reversed_low=float(cut.get("low", 0.35)),
             reversed_high=float(cut.get("high", 0.8)),
             power_measure=str(raw.get("power_measure", "cinc")),
+            revisionism=str(raw.get("revisionism", "constant")),
+            revisionism_window=int(raw.get("revisionism_window", 10)),
             overrides=dict(raw.get("overrides") or {}),
             obligation={k: float(v) for k, v in (raw.get("obligation") or {}).items()},
             instruments={
@@ -204,6 +211,16 @@ def load_history_params(path: Path | str | None = None) -> HistoryParams:
         raise CollsecError(_("need 0 <= low <= high <= 1"), source=source, field="reversed_cutoffs")
     if hp.draws < 1:
         raise CollsecError(_("must be at least 1"), source=source, field="draws")
+    if hp.revisionism not in REVISIONISM_SOURCES:
+        raise CollsecError(
+            _("{value!r} is not one of {allowed}").format(
+                value=hp.revisionism, allowed=", ".join(REVISIONISM_SOURCES)
+            ),
+            source=source,
+            field="revisionism",
+        )
+    if hp.revisionism_window < 1:
+        raise CollsecError(_("must be at least 1"), source=source, field="revisionism_window")
     if hp.power_measure not in POWER_MEASURES:
         raise CollsecError(
             _("{value!r} is not one of {allowed}").format(
@@ -235,6 +252,56 @@ def region_of(ccode: int) -> str:
 
 POWER_MEASURES: tuple[str, ...] = ("cinc", "usable")
 """How capability and arms are read from the NMC data (``power_measure``, docs/history.md)."""
+
+
+REVISIONISM_SOURCES: tuple[str, ...] = ("constant", "mids")
+"""Where a state's revisionism comes from (``revisionism``, docs/history.md): the
+:class:`~collsec.scenario.StateSpec` default for every state, or the MID record."""
+
+
+def mid_revisionism(
+    year: int, codes: list[int], window: int, *, data_dir: Path | str | None = None
+) -> FloatArray:
+    """Revisionism from the Militarized Interstate Dispute record before ``year``.
+
+    ``q_i`` is the share of the ``window`` years before ``year`` in which
+    state ``i`` was a *revisionist state* (MIDB ``revstate``: a participant
+    that sought to change the status quo; Jones, Bremer and Singer 1996) in at
+    least one militarized dispute. It is an observed yearly frequency of
+    seeking change by threat, display or use of force, so it lies in [0, 1]
+    like the model's revisionism and needs no scale. A state absent from the
+    record scores 0.
+
+    Parameters
+    ----------
+    year
+        The first simulated year; only disputes active before it count.
+    codes
+        COW state codes, in world order.
+    window
+        Years of record read (``revisionism_window`` in ``params.yaml``).
+    data_dir
+        The COW data folder.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``[len(codes)]`` in [0, 1].
+    """
+    mids = data.load_midb(data_dir)
+    lo = year - window
+    rev = mids[
+        mids["revstate"].fillna(False).astype(bool)
+        & (mids["styear"] < year)
+        & (mids["endyear"].fillna(mids["styear"]) >= lo)
+    ]
+    starts = rev["styear"].to_numpy(dtype=np.int64)
+    ends = rev["endyear"].fillna(rev["styear"]).to_numpy(dtype=np.int64)
+    states = rev["ccode"].to_numpy(dtype=np.int64)
+    years: dict[int, set[int]] = {}
+    for c, st, en in zip(states, starts, ends, strict=True):
+        years.setdefault(int(c), set()).update(range(max(int(st), lo), min(int(en), year - 1) + 1))
+    return np.array([len(years.get(c, ())) / window for c in codes], dtype=np.float64)
 
 
 def _shares(caps: pd.DataFrame, cols: tuple[str, ...]) -> FloatArray:
@@ -446,6 +513,9 @@ def historical_scenario(
     cinc = np.where(np.isfinite(cinc) & (cinc > 0), cinc, floor).astype(np.float64)
     arms = arms_shares(caps, params, cinc if hp.power_measure == "usable" else None)
     gp = {int(c) for c in majors["ccode"]}
+    revisionism: FloatArray | None = None
+    if hp.revisionism == "mids":
+        revisionism = mid_revisionism(year, sys_codes, hp.revisionism_window, data_dir=data_dir)
     tmat = tie_matrix(sys_codes, ties, hp.tie_strength)
     top = max(hp.tie_strength.values(), default=1.0) or 1.0
     portfolio = tmat.copy()
@@ -459,6 +529,8 @@ def historical_scenario(
             arms=float(arms[i]),
             region=region_of(c),
             great_power=c in gp,
+            # Without a source the StateSpec default applies to every state.
+            **({} if revisionism is None else {"revisionism": float(revisionism[i])}),
         )
         for i, c in enumerate(sys_codes)
     )
