@@ -25,6 +25,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from collsec.errors import CollsecError, ScenarioError, UnknownNameError
+from collsec.i18n import N_, _
 
 REGIMES: tuple[str, ...] = (
     "self_help",
@@ -72,9 +73,15 @@ class ArmingParams(_Frozen):
     @model_validator(mode="after")
     def _ordered(self) -> ArmingParams:
         if self.arms_min > self.arms_max:
-            raise ValueError("arms_min must not exceed arms_max")
+            raise ValueError(
+                _("{low} must not exceed {high}").format(low="arms_min", high="arms_max")
+            )
         if not self.arms_min <= self.arms_initial <= self.arms_max:
-            raise ValueError("arms_initial must lie between arms_min and arms_max")
+            raise ValueError(
+                _("{field} must lie between {low} and {high}").format(
+                    field="arms_initial", low="arms_min", high="arms_max"
+                )
+            )
         return self
 
 
@@ -218,29 +225,39 @@ class ExplicitWorld(_Frozen):
         seen: set[str] = set()
         for i, c in enumerate(codes):
             if c in seen:
-                raise ValueError(f"states[{i}].code: duplicate state code {c!r}")
+                raise ValueError(
+                    f"states[{i}].code: " + _("duplicate state code {code!r}").format(code=c)
+                )
             seen.add(c)
         n = len(codes)
         if self.edges is None and any(s.position is None for s in self.states):
-            raise ValueError("edges: give contiguity edges, or a position for every state")
+            raise ValueError("edges: " + _("give contiguity edges, or a position for every state"))
         for k, (a, b) in enumerate(self.edges or ()):
             for c in (a, b):
                 if c not in seen:
-                    raise ValueError(f"edges[{k}]: unknown state code {c!r}")
+                    raise ValueError(
+                        f"edges[{k}]: " + _("unknown state code {code!r}").format(code=c)
+                    )
         for k, al in enumerate(self.alliances):
             for c in al.members:
                 if c not in seen:
-                    raise ValueError(f"alliances[{k}].members: unknown state code {c!r}")
+                    raise ValueError(
+                        f"alliances[{k}].members: "
+                        + _("unknown state code {code!r}").format(code=c)
+                    )
         if self.similarity is not None:
             if len(self.similarity) != n or any(len(r) != n for r in self.similarity):
-                raise ValueError(f"similarity: must be a {n} x {n} matrix")
+                raise ValueError("similarity: " + _("must be a {n} x {n} matrix").format(n=n))
             for i, row in enumerate(self.similarity):
                 for j, v in enumerate(row):
                     if not 0.0 <= v <= 1.0:
-                        raise ValueError(f"similarity[{i}][{j}]: {v} is outside [0, 1]")
+                        raise ValueError(
+                            f"similarity[{i}][{j}]: "
+                            + _("{value} is outside [0, 1]").format(value=v)
+                        )
         dims = {len(s.interests) for s in self.states}
         if len(dims) > 1:
-            raise ValueError("states: every state needs interests of the same dimension")
+            raise ValueError("states: " + _("every state needs interests of the same dimension"))
         return self
 
 
@@ -267,9 +284,11 @@ class GeneratedWorld(_Frozen):
     @model_validator(mode="after")
     def _consistent(self) -> GeneratedWorld:
         if self.n_great_powers > self.n_states:
-            raise ValueError("n_great_powers cannot exceed n_states")
+            raise ValueError(_("{a} cannot exceed {b}").format(a="n_great_powers", b="n_states"))
         if self.committed_share + self.realist_share > 1.0:
-            raise ValueError("committed_share + realist_share cannot exceed 1")
+            raise ValueError(
+                _("{a} + {b} cannot exceed 1").format(a="committed_share", b="realist_share")
+            )
         return self
 
 
@@ -327,7 +346,7 @@ class CouncilRule(_Frozen):
     @model_validator(mode="after")
     def _quota(self) -> CouncilRule:
         if self.quota > self.seats:
-            raise ValueError("quota cannot exceed seats")
+            raise ValueError(_("{a} cannot exceed {b}").format(a="quota", b="seats"))
         return self
 
 
@@ -360,7 +379,7 @@ class ArrangementSpec(_Frozen):
     @classmethod
     def _unique(cls, v: tuple[str, ...]) -> tuple[str, ...]:
         if len(set(v)) != len(v):
-            raise ValueError("instruments must not repeat")
+            raise ValueError(_("{field} must not repeat").format(field="instruments"))
         return v
 
 
@@ -396,12 +415,17 @@ class Scenario(_Frozen):
         names: set[str] = set()
         for k, arr in enumerate(self.arrangements):
             if arr.name in names:
-                raise ValueError(f"arrangements[{k}].name: duplicate name {arr.name!r}")
+                raise ValueError(
+                    f"arrangements[{k}].name: " + _("duplicate name {name!r}").format(name=arr.name)
+                )
             names.add(arr.name)
             if isinstance(arr.scope, tuple):
                 for r in arr.scope:
                     if r not in regions:
-                        raise ValueError(f"arrangements[{k}].scope: unknown region {r!r}")
+                        raise ValueError(
+                            f"arrangements[{k}].scope: "
+                            + _("unknown region {region!r}").format(region=r)
+                        )
             listed: list[tuple[str, tuple[str, ...]]] = []
             if isinstance(arr.members, tuple):
                 listed.append(("members", arr.members))
@@ -413,7 +437,10 @@ class Scenario(_Frozen):
             for fld, values in listed:
                 for c in values:
                     if c not in codes:
-                        raise ValueError(f"arrangements[{k}].{fld}: unknown state code {c!r}")
+                        raise ValueError(
+                            f"arrangements[{k}].{fld}: "
+                            + _("unknown state code {code!r}").format(code=c)
+                        )
         return self
 
     # ------------------------------------------------------------------ io
@@ -457,10 +484,14 @@ class Scenario(_Frozen):
             parts = path.split(".")
             for part in parts[:-1]:
                 if not isinstance(node, dict) or part not in node:
-                    raise UnknownNameError(f"no such parameter {path!r}", field=path)
+                    raise UnknownNameError(
+                        _("no such parameter {path!r}").format(path=path), field=path
+                    )
                 node = node[part]
             if not isinstance(node, dict) or parts[-1] not in node:
-                raise UnknownNameError(f"no such parameter {path!r}", field=path)
+                raise UnknownNameError(
+                    _("no such parameter {path!r}").format(path=path), field=path
+                )
             node[parts[-1]] = value
         return scenario_from_data(data, source="overrides")
 
@@ -518,11 +549,69 @@ def format_validation_error(err: ValidationError, data: Any = None) -> tuple[str
         else:
             node = None
     loc = "".join(parts).lstrip(".")
-    msg = str(first["msg"]).removeprefix("Value error, ")
+    msg = pydantic_message(first)
     extra = len(err.errors()) - 1
     if extra > 0:
-        msg += f" (and {extra} more problem{'s' if extra > 1 else ''})"
-    return loc or "(top level)", msg
+        more = _("(and {n} more problem)") if extra == 1 else _("(and {n} more problems)")
+        msg += " " + more.format(n=extra)
+    return loc or _("(top level)"), msg
+
+
+_PYDANTIC_MESSAGES: dict[str, str] = {
+    "missing": N_("Field required"),
+    "extra_forbidden": N_("Extra inputs are not permitted"),
+    "greater_than": N_("Input should be greater than {gt}"),
+    "greater_than_equal": N_("Input should be greater than or equal to {ge}"),
+    "less_than": N_("Input should be less than {lt}"),
+    "less_than_equal": N_("Input should be less than or equal to {le}"),
+    "int_type": N_("Input should be a valid integer"),
+    "int_parsing": N_("Input should be a valid integer, unable to parse string as an integer"),
+    "int_from_float": N_("Input should be a valid integer, got a number with a fractional part"),
+    "float_type": N_("Input should be a valid number"),
+    "float_parsing": N_("Input should be a valid number, unable to parse string as a number"),
+    "bool_type": N_("Input should be a valid boolean"),
+    "bool_parsing": N_("Input should be a valid boolean, unable to interpret input"),
+    "string_type": N_("Input should be a valid string"),
+    "list_type": N_("Input should be a valid list"),
+    "tuple_type": N_("Input should be a valid tuple"),
+    "dict_type": N_("Input should be a valid dictionary"),
+    "model_type": N_("Input should be a valid dictionary or instance of {class_name}"),
+    "literal_error": N_("Input should be {expected}"),
+    "union_tag_invalid": N_(
+        "Input tag '{tag}' found using {discriminator} does not match any of the "
+        "expected tags: {expected_tags}"
+    ),
+    "union_tag_not_found": N_("Unable to extract tag using discriminator {discriminator}"),
+}
+"""Pydantic's English wording of its common errors, by error type, as message ids."""
+
+
+def _ctx_text(value: Any) -> Any:
+    # pydantic-core prints a whole float without its ".0" (le=1.0 -> "1").
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def pydantic_message(error: Mapping[str, Any]) -> str:
+    """The reason of one pydantic error, in the active language.
+
+    Our validators raise messages already translated (``Value error, `` is
+    dropped). Pydantic's own messages are translated by error type when its
+    English wording is the one we know; any other wording is shown unchanged,
+    so a new pydantic release can never garble a message.
+    """
+    msg = str(error["msg"])
+    if error["type"] == "value_error":
+        return msg.removeprefix("Value error, ")
+    template = _PYDANTIC_MESSAGES.get(error["type"])
+    if template is None:
+        return msg
+    ctx = {k: _ctx_text(v) for k, v in (error.get("ctx") or {}).items()}
+    try:
+        if template.format(**ctx) != msg:
+            return msg
+        return _(template).format(**ctx)
+    except (KeyError, IndexError, ValueError):
+        return msg
 
 
 M = TypeVar("M", bound=BaseModel)
@@ -537,7 +626,7 @@ def validate_as(model: type[M], data: Any, source: str, error: type[CollsecError
         (of class ``error``) If the data is not a mapping or not valid.
     """
     if not isinstance(data, Mapping):
-        raise error(f"{what} must be a mapping of fields", source=source)
+        raise error(_("{what} must be a mapping of fields").format(what=_(what)), source=source)
     try:
         return model.model_validate(dict(data))
     except ValidationError as err:
@@ -553,7 +642,7 @@ def scenario_from_data(data: Any, source: str = "<data>") -> Scenario:
     ScenarioError
         If the data is not a valid scenario.
     """
-    return validate_as(Scenario, data, source, ScenarioError, "a scenario")
+    return validate_as(Scenario, data, source, ScenarioError, N_("a scenario"))
 
 
 def _parse_text(text: str, suffix: str, source: str) -> Any:
@@ -564,14 +653,20 @@ def _parse_text(text: str, suffix: str, source: str) -> Any:
             return json.loads(text)
         return yaml.safe_load(text)
     except tomllib.TOMLDecodeError as err:
-        raise ScenarioError(f"not valid TOML: {err}", source=source) from None
+        raise ScenarioError(
+            _("not valid TOML: {reason}").format(reason=err), source=source
+        ) from None
     except json.JSONDecodeError as err:
-        raise ScenarioError(f"not valid JSON: {err.msg}", source=source, line=err.lineno) from None
+        raise ScenarioError(
+            _("not valid JSON: {reason}").format(reason=err.msg), source=source, line=err.lineno
+        ) from None
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         problem = getattr(err, "problem", None) or str(err)
-        raise ScenarioError(f"not valid YAML: {problem}", source=source, line=line) from None
+        raise ScenarioError(
+            _("not valid YAML: {reason}").format(reason=problem), source=source, line=line
+        ) from None
 
 
 def bundled_scenarios() -> list[str]:
@@ -617,20 +712,26 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
         )
     if not path.exists():
         raise UnknownNameError(
-            f"no scenario named {str(name_or_path)!r}: not a file, and not one of "
-            + ", ".join(names)
+            _("no scenario named {name!r}: not a file, and not one of {names}").format(
+                name=str(name_or_path), names=", ".join(names)
+            )
         )
     if path.is_dir():
-        raise ScenarioError("is a folder, not a scenario file", source=str(path))
+        raise ScenarioError(_("is a folder, not a scenario file"), source=str(path))
     suffix = path.suffix.lower()
     if suffix not in (".yaml", ".yml", ".toml", ".json"):
         raise ScenarioError(
-            f"unknown file type {suffix or '(none)'!r}: use .yaml, .toml or .json", source=str(path)
+            _("unknown file type {suffix!r}: use .yaml, .toml or .json").format(
+                suffix=suffix or "(none)"
+            ),
+            source=str(path),
         )
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:
-        raise ScenarioError(f"cannot read the file: {err}", source=str(path)) from None
+        raise ScenarioError(
+            _("cannot read the file: {reason}").format(reason=err), source=str(path)
+        ) from None
     return scenario_from_data(_parse_text(text, suffix, str(path)), source=str(path))
 
 

@@ -13,52 +13,72 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from collsec.console import TranslatedCommand, TranslatedGroup
 from collsec.data.fetch import fetch, status
-from collsec.i18n import _ as _t
+from collsec.i18n import N_, _
 
 
 def register(app: typer.Typer) -> None:
     """Add the ``data`` command group to ``app``."""
     data_app = typer.Typer(
-        help=_t("Correlates of War data: fetch and check."), no_args_is_help=True
+        cls=TranslatedGroup,
+        help=N_("Correlates of War data: fetch and check."),
+        no_args_is_help=True,
     )
 
-    @data_app.command("fetch")
+    @data_app.command(
+        "fetch",
+        cls=TranslatedCommand,
+        help=N_("Download the official releases and check their sha256."),
+    )
     def fetch_cmd(
         names: Annotated[
-            list[str] | None, typer.Argument(help=_t("Data sets to fetch (default: all)."))
+            list[str] | None, typer.Argument(help=N_("Data sets to fetch (default: all)."))
         ] = None,
         dest: Annotated[
-            Path | None, typer.Option("--dest", help=_t("Folder to download into."))
+            Path | None, typer.Option("--dest", help=N_("Folder to download into."))
         ] = None,
     ) -> None:
         """Download the official releases and check their sha256."""
         got = fetch(names or None, dest=dest, progress=True)
         err = Console(stderr=True)
         for name, path in got.items():
-            err.print(f"[green]ok[/green] {name}: {path}")
+            err.print(f"[green]{_('ok')}[/green] {name}: {path}")
 
-    @data_app.command("status")
+    @data_app.command(
+        "status",
+        cls=TranslatedCommand,
+        help=N_("Say which data sets are present, their version and checksum."),
+    )
     def status_cmd(
         data_dir: Annotated[
-            Path | None, typer.Option("--data-dir", help=_t("Folder holding the data files."))
+            Path | None, typer.Option("--data-dir", help=N_("Folder holding the data files."))
         ] = None,
-        as_json: Annotated[bool, typer.Option("--json", help=_t("Print JSON."))] = False,
+        as_json: Annotated[bool, typer.Option("--json", help=N_("Print JSON."))] = False,
     ) -> None:
         """Say which data sets are present, their version and checksum."""
         rows = status(data_dir)
         if as_json:
             typer.echo(json.dumps([r.model_dump(mode="json") for r in rows], indent=2))
             return
-        table = Table(title=_t("Correlates of War data"))
-        for col in ("data set", "version", "present", "sha256 ok", "source", "what to do"):
-            table.add_column(_t(col))
+        table = Table(title=_("Correlates of War data"))
+        columns = (
+            _("data set"),
+            _("version"),
+            _("present"),
+            _("sha256 ok"),
+            _("source"),
+            _("what to do"),
+        )
+        for col in columns:
+            table.add_column(col)
+        yes, no = _("yes"), _("no")
         for r in rows:
             table.add_row(
                 r.name,
                 str(r.version),
-                "yes" if r.present else "no",
-                "yes" if r.ok else "no",
+                yes if r.present else no,
+                yes if r.ok else no,
                 r.source or "-",
                 r.message or "",
             )

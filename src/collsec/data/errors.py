@@ -10,13 +10,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from collsec.errors import CollsecError
+from collsec.i18n import N_
 
 __all__ = ["FETCH_HINT", "FOLDER_HINT", "DataError", "DataYearWarning"]
 
-#: How to get an official file that can be downloaded.
-FETCH_HINT = "run `collsec data fetch`"
-#: How to point the package at a folder that holds the files.
-FOLDER_HINT = "pass --data-dir / set COLLSEC_DATA_DIR to a folder that holds it"
+#: How to get an official file that can be downloaded (a marked message: show ``_(FETCH_HINT)``).
+FETCH_HINT = N_("run `collsec data fetch`")
+#: How to point the package at a folder that holds the files (show ``_(FOLDER_HINT)``).
+FOLDER_HINT = N_("pass --data-dir / set COLLSEC_DATA_DIR to a folder that holds it")
 
 
 class DataError(CollsecError):

@@ -27,6 +27,7 @@ from collsec.data.cache import download_dir, sha256_file
 from collsec.data.errors import FETCH_HINT, FOLDER_HINT, DataError
 from collsec.data.loaders import find_file, how_to_obtain
 from collsec.data.registry import DatasetEntry, Registry, load_registry
+from collsec.i18n import _
 
 __all__ = ["DatasetStatus", "ExtractMember", "fetch", "status"]
 
@@ -67,9 +68,17 @@ class ExtractMember:
         if actual != self.sha256:
             part.unlink()
             raise DataError(
-                f"checksum mismatch: {'!/'.join(self.member)} extracted from {fname} has "
-                f"sha256 {actual}, expected {self.sha256}. The official release has changed "
-                f"or the download is corrupt; delete {fname} and retry, or {FOLDER_HINT}",
+                _(
+                    "checksum mismatch: {member} extracted from {archive} has sha256 {actual}, "
+                    "expected {expected}. The official release has changed or the download is "
+                    "corrupt; delete {archive} and retry, or {folder}"
+                ).format(
+                    member="!/".join(self.member),
+                    archive=fname,
+                    actual=actual,
+                    expected=self.sha256,
+                    folder=_(FOLDER_HINT),
+                ),
                 file=self.target.name,
             )
         os.replace(part, self.target)
@@ -87,7 +96,9 @@ def _read_member(archive: Path, member: tuple[str, ...]) -> bytes:
                 data = zf.read(name)
         except zipfile.BadZipFile as exc:
             raise DataError(
-                f"not a zip file ({exc}); delete it and run `collsec data fetch` again",
+                _("not a zip file ({reason}); delete it and run {command} again").format(
+                    reason=exc, command="`collsec data fetch`"
+                ),
                 file=where,
             ) from exc
         where = f"{where}!/{name}"
@@ -99,8 +110,10 @@ def _by_basename(names: list[str], part: str, where: str) -> str:
     hits = [n for n in names if PurePosixPath(n).name == base]
     if len(hits) != 1:
         raise DataError(
-            f"zip has {len(hits)} members named {base!r} (expected one); the official "
-            f"release has changed: download it by hand and {FOLDER_HINT}",
+            _(
+                "zip has {n} members named {name!r} (expected one); the official "
+                "release has changed: download it by hand and {folder}"
+            ).format(n=len(hits), name=base, folder=_(FOLDER_HINT)),
             file=where,
         )
     return hits[0]
@@ -137,15 +150,19 @@ def _fetch_one(entry: DatasetEntry, dest: Path, progress: bool) -> Path:
     except ValueError as exc:
         # pooch raises ValueError when a download's hash differs from known_hash.
         raise DataError(
-            f"checksum mismatch downloading {dl.url}: {exc}. The official release has "
-            f"changed or the download is corrupt; retry, or download it by hand and "
-            f"{FOLDER_HINT}",
+            _(
+                "checksum mismatch downloading {url}: {reason}. The official release has "
+                "changed or the download is corrupt; retry, or download it by hand and "
+                "{folder}"
+            ).format(url=dl.url, reason=exc, folder=_(FOLDER_HINT)),
             file=entry.file,
         ) from exc
     except (requests.RequestException, OSError) as exc:
         raise DataError(
-            f"could not download {dl.url} ({exc}); check the connection and retry, "
-            f"or download it by hand and {FOLDER_HINT}",
+            _(
+                "could not download {url} ({reason}); check the connection and retry, "
+                "or download it by hand and {folder}"
+            ).format(url=dl.url, reason=exc, folder=_(FOLDER_HINT)),
             file=entry.file,
         ) from exc
     return Path(got)
@@ -193,7 +210,10 @@ def fetch(
         for name in names:
             entry = reg[name]
             if entry.distribution != "download":
-                raise DataError(f"cannot be fetched: {how_to_obtain(entry)}", file=entry.file)
+                raise DataError(
+                    _("cannot be fetched: {how}").format(how=how_to_obtain(entry)),
+                    file=entry.file,
+                )
     target = Path(dest).expanduser() if dest is not None else download_dir()
     target.mkdir(parents=True, exist_ok=True)
     return {name: _fetch_one(reg[name], target, progress) for name in names}
@@ -262,21 +282,30 @@ def status(
         try:
             path, source = find_file(entry, data_dir)
         except DataError:
-            out.append(_status(entry, None, None, None, f"missing: {how_to_obtain(entry)}"))
+            out.append(
+                _status(
+                    entry, None, None, None, _("missing: {how}").format(how=how_to_obtain(entry))
+                )
+            )
             continue
         actual = sha256_file(path)
         if actual == entry.sha256:
-            note = {
-                "download": "ok",
-                "derived": f"ok (derived file, supplied from a folder; from {entry.derived_from})",
-                "user_supplied": f"ok (supplied by you; never fetched: cite {entry.cite_as})",
-            }[entry.distribution]
+            if entry.distribution == "download":
+                note = _("ok")
+            elif entry.distribution == "derived":
+                note = _("ok (derived file, supplied from a folder; from {sources})").format(
+                    sources=entry.derived_from
+                )
+            else:
+                note = _("ok (supplied by you; never fetched: cite {cite_as})").format(
+                    cite_as=entry.cite_as
+                )
         else:
-            fix = FETCH_HINT if entry.distribution == "download" else how_to_obtain(entry)
-            note = (
+            fix = _(FETCH_HINT) if entry.distribution == "download" else how_to_obtain(entry)
+            note = _(
                 "sha256 differs from the registry: the file is corrupt or a different "
-                f"release; replace it ({fix})"
-            )
+                "release; replace it ({fix})"
+            ).format(fix=fix)
         out.append(_status(entry, path, source, actual, note))
     return out
 

@@ -23,6 +23,7 @@ from collsec.data.cache import download_dir, parquet_path, read_cached, sha256_f
 from collsec.data.errors import FETCH_HINT, FOLDER_HINT, DataError
 from collsec.data.registry import DatasetEntry, Registry, load_registry
 from collsec.data.schemas import SCHEMAS, Column, Schema
+from collsec.i18n import _
 
 __all__ = [
     "DATA_ENV",
@@ -78,16 +79,17 @@ def resolve_data_dir(data_dir: Path | str | None = None) -> Path:
 def how_to_obtain(entry: DatasetEntry) -> str:
     """Return the sentence that tells a user how to get ``entry``'s file."""
     if entry.distribution == "download":
-        return f"{FETCH_HINT}, or {FOLDER_HINT}"
+        return _("{fetch}, or {folder}").format(fetch=_(FETCH_HINT), folder=_(FOLDER_HINT))
     if entry.distribution == "derived":
-        return (
-            f"it is a derived file with no official download; {FOLDER_HINT}. "
-            f"It derives from: {entry.derived_from}"
-        )
-    return (
+        return _(
+            "it is a derived file with no official download; {folder}. It derives from: {sources}"
+        ).format(folder=_(FOLDER_HINT), sources=entry.derived_from)
+    return _(
         "its maintainer asks that software not download or redistribute it, so collsec "
-        f"never fetches it: download it yourself from {entry.homepage} and {FOLDER_HINT}. "
-        f"Cite {entry.cite_as}: {entry.citation}"
+        "never fetches it: download it yourself from {url} and {folder}. "
+        "Cite {cite_as}: {citation}"
+    ).format(
+        url=entry.homepage, folder=_(FOLDER_HINT), cite_as=entry.cite_as, citation=entry.citation
     )
 
 
@@ -121,9 +123,15 @@ def find_file(entry: DatasetEntry, data_dir: Path | str | None = None) -> tuple[
         candidate = base / entry.file
         if candidate.is_file():
             return candidate, where
-    looked = str(folder) if folder == cache else f"{folder} or {cache}"
+    looked = (
+        str(folder)
+        if folder == cache
+        else _("{folder} or {cache}").format(folder=folder, cache=cache)
+    )
     raise DataError(
-        f"{entry.title} v{entry.version} not found in {looked}; {how_to_obtain(entry)}",
+        _("{title} v{version} not found in {looked}; {how}").format(
+            title=entry.title, version=entry.version, looked=looked, how=how_to_obtain(entry)
+        ),
         file=entry.file,
     )
 
@@ -172,9 +180,18 @@ def load(
     sha = sha256_file(path)
     if verify and sha != entry.sha256:
         raise DataError(
-            f"sha256 is {sha}, expected {entry.sha256} for {entry.title} v{entry.version}: "
-            f"the file is corrupt or a different release. Replace it ({how_to_obtain(entry)}), "
-            "or load with verify=False to accept a changed file",
+            _(
+                "sha256 is {sha}, expected {expected} for {title} v{version}: "
+                "the file is corrupt or a different release. Replace it ({how}), "
+                "or load with {option} to accept a changed file"
+            ).format(
+                sha=sha,
+                expected=entry.sha256,
+                title=entry.title,
+                version=entry.version,
+                how=how_to_obtain(entry),
+                option="verify=False",
+            ),
             file=path,
         )
     cache_file = parquet_path(name, sha, schema.fingerprint())
@@ -205,7 +222,9 @@ def _read_text_table(path: Path) -> pd.DataFrame:
         except UnicodeDecodeError:
             return _read_as_text(path, "latin-1")
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise DataError(f"cannot be read as CSV ({exc}); replace the file", file=path) from exc
+        raise DataError(
+            _("cannot be read as CSV ({reason}); replace the file").format(reason=exc), file=path
+        ) from exc
 
 
 def _read_as_text(path: Path, encoding: str) -> pd.DataFrame:
@@ -218,8 +237,10 @@ def _parse(path: Path, schema: Schema) -> pd.DataFrame:
     missing = [c.name for c in schema.columns if c.name not in raw.columns]
     if missing:
         raise DataError(
-            f"missing column(s) {', '.join(missing)}; the file is not the expected release. "
-            "Replace it with the file named in the registry",
+            _(
+                "missing column(s) {columns}; the file is not the expected release. "
+                "Replace it with the file named in the registry"
+            ).format(columns=", ".join(missing)),
             file=path,
             field=missing[0],
         )
@@ -232,7 +253,9 @@ def _parse(path: Path, schema: Schema) -> pd.DataFrame:
             i = int(np.flatnonzero(dup)[0])
             key = ", ".join(f"{k}={out[k].iloc[i]}" for k in schema.unique)
             raise DataError(
-                f"duplicate row for ({key}); each ({', '.join(schema.unique)}) must be unique",
+                _("duplicate row for ({key}); each ({columns}) must be unique").format(
+                    key=key, columns=", ".join(schema.unique)
+                ),
                 file=path,
                 field=schema.unique[0],
                 row=_line(out.index[i]),
@@ -247,9 +270,11 @@ def _line(index: object) -> int:
 def _fail(path: Path, col: Column, mask: np.ndarray, text: pd.Series, why: str) -> DataError:
     i = int(np.flatnonzero(mask)[0])
     n = int(mask.sum())
-    more = f" ({n - 1} more row(s) like it)" if n > 1 else ""
+    more = " " + _("({n} more row(s) like it)").format(n=n - 1) if n > 1 else ""
     return DataError(
-        f"value {text.iloc[i]!r} {why}{more}; fix or replace the file",
+        _("value {value!r} {reason}{more}; fix or replace the file").format(
+            value=text.iloc[i], reason=why, more=more
+        ),
         file=path,
         field=col.name,
         row=_line(text.index[i]),
@@ -270,7 +295,7 @@ def _convert(text: pd.Series, col: Column, path: Path) -> pd.Series:
     num = pd.to_numeric(text.mask(empty), errors="coerce")
     bad = num.isna().to_numpy() & ~empty
     if bad.any():
-        raise _fail(path, col, bad, text, "is not a number")
+        raise _fail(path, col, bad, text, _("is not a number"))
     values = num.to_numpy(dtype=float, na_value=np.nan)
     if col.na_codes:
         values = np.where(np.isin(values, np.asarray(col.na_codes, dtype=float)), np.nan, values)
@@ -278,25 +303,31 @@ def _convert(text: pd.Series, col: Column, path: Path) -> pd.Series:
     if col.dtype in ("Int64", "boolean"):
         frac = present & (values != np.floor(np.where(present, values, 0)))
         if frac.any():
-            raise _fail(path, col, frac, text, "is not a whole number")
+            raise _fail(path, col, frac, text, _("is not a whole number"))
     if col.dtype == "boolean":
         not01 = present & ~np.isin(values, (0.0, 1.0))
         if not01.any():
-            raise _fail(path, col, not01, text, "is not 0 or 1")
+            raise _fail(path, col, not01, text, _("is not 0 or 1"))
     if col.min is not None:
         low = present & (values < col.min)
         if low.any():
-            raise _fail(path, col, low, text, f"is below the minimum {col.min:g}")
+            raise _fail(
+                path, col, low, text, _("is below the minimum {value:g}").format(value=col.min)
+            )
     if col.max is not None:
         high = present & (values > col.max)
         if high.any():
-            raise _fail(path, col, high, text, f"is above the maximum {col.max:g}")
+            raise _fail(
+                path, col, high, text, _("is above the maximum {value:g}").format(value=col.max)
+            )
     if col.allowed is not None:
         allowed = np.asarray(sorted(col.allowed), dtype=float)
         other = present & ~np.isin(values, allowed)
         if other.any():
             listed = ", ".join(str(a) for a in sorted(col.allowed))
-            raise _fail(path, col, other, text, f"is not one of the codes {listed}")
+            raise _fail(
+                path, col, other, text, _("is not one of the codes {codes}").format(codes=listed)
+            )
     series = pd.Series(values, index=text.index, name=col.name)
     if col.dtype == "Float64":
         out = series.astype("Float64")
@@ -313,7 +344,7 @@ def _check_nulls(out: pd.Series, col: Column, path: Path, text: pd.Series) -> No
         return
     na = out.isna().to_numpy()
     if na.any():
-        raise _fail(path, col, na, text, "is missing but this column may not be empty")
+        raise _fail(path, col, na, text, _("is missing but this column may not be empty"))
 
 
 def load_nmc(
@@ -351,7 +382,12 @@ def load_nmc(
     """
     names = {"6.0": "nmc_v6", "7.0": "nmc_v7"}
     if version not in names:
-        raise DataError(f"unknown NMC version {version!r}; use '6.0' or '7.0'", field="version")
+        raise DataError(
+            _("unknown NMC version {name!r}; use {choices}").format(
+                name=version, choices="'6.0' or '7.0'"
+            ),
+            field="version",
+        )
     return load(names[version], data_dir, verify=verify, use_cache=use_cache)
 
 
@@ -464,7 +500,11 @@ def load_alliances(
     """
     names = {"member_yearly": "alliances_member_yearly", "member": "alliances_member"}
     if kind not in names:
-        raise DataError(f"unknown alliance file {kind!r}; use 'member_yearly' or 'member'")
+        raise DataError(
+            _("unknown alliance file {name!r}; use {choices}").format(
+                name=kind, choices="'member_yearly' or 'member'"
+            )
+        )
     return load(names[kind], data_dir, verify=verify, use_cache=use_cache)
 
 

@@ -28,6 +28,7 @@ from collsec.data.loaders import (
     load_wars,
 )
 from collsec.data.registry import load_registry
+from collsec.i18n import _
 
 __all__ = [
     "alliance_members",
@@ -73,15 +74,17 @@ def clamp_year(year: int, dataset: str) -> int:
     entry = load_registry()[dataset]
     if year < entry.first_year:
         raise DataError(
-            f"year {year} is before the first year ({entry.first_year}) of "
-            f"{entry.title} v{entry.version}",
+            _("year {year} is before the first year ({first}) of {title} v{version}").format(
+                year=year, first=entry.first_year, title=entry.title, version=entry.version
+            ),
             file=entry.file,
             field="year",
         )
     if year > entry.last_year:
         warnings.warn(
-            f"{entry.title} v{entry.version} ends in {entry.last_year}; "
-            f"using {entry.last_year} for {year}",
+            _("{title} v{version} ends in {last}; using {last} for {year}").format(
+                title=entry.title, version=entry.version, last=entry.last_year, year=year
+            ),
             DataYearWarning,
             stacklevel=3,
         )
@@ -285,7 +288,10 @@ def contiguity(year: int, *, max_type: int = 5, data_dir: DataDir = None) -> pd.
     Stinnett et al. (2002) [stinnett2002].
     """
     if max_type not in (1, 2, 3, 4, 5):
-        raise DataError(f"max_type must be 1-5, not {max_type!r}", field="max_type")
+        raise DataError(
+            _("{field} must be 1-5, not {value!r}").format(field="max_type", value=max_type),
+            field="max_type",
+        )
     used = clamp_year(year, "contiguity")
     con = load_contiguity(data_dir)
     sel = (

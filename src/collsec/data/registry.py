@@ -20,6 +20,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from collsec.data.errors import DataError
+from collsec.i18n import _
 
 __all__ = ["DatasetEntry", "Download", "Registry", "load_registry"]
 
@@ -50,9 +51,17 @@ class Download(BaseModel):
     @model_validator(mode="after")
     def _member_only_for_zips(self) -> Download:
         if self.member is not None and len(self.member) == 0:
-            raise ValueError("member must list at least one path, or be null for a bare CSV")
+            raise ValueError(
+                _("{field} must list at least one path, or be null for a bare CSV").format(
+                    field="member"
+                )
+            )
         if self.member is None and self.archive_sha256 is not None:
-            raise ValueError("archive_sha256 is only for zips; a bare CSV is checked by sha256")
+            raise ValueError(
+                _("{field} is only for zips; a bare CSV is checked by {other}").format(
+                    field="archive_sha256", other="sha256"
+                )
+            )
         return self
 
 
@@ -105,11 +114,19 @@ class DatasetEntry(BaseModel):
     @model_validator(mode="after")
     def _consistent(self) -> DatasetEntry:
         if (self.distribution == "download") != (self.download is not None):
-            raise ValueError("a 'download' entry needs download.url, and only it may have one")
+            raise ValueError(
+                _("a {kind!r} entry needs {field}, and only it may have one").format(
+                    kind="download", field="download.url"
+                )
+            )
         if (self.distribution == "derived") != (self.derived_from is not None):
-            raise ValueError("a 'derived' entry needs derived_from, and only it may have one")
+            raise ValueError(
+                _("a {kind!r} entry needs {field}, and only it may have one").format(
+                    kind="derived", field="derived_from"
+                )
+            )
         if self.first_year > self.last_year:
-            raise ValueError("first_year is after last_year")
+            raise ValueError(_("{a} is after {b}").format(a="first_year", b="last_year"))
         return self
 
 
@@ -125,7 +142,9 @@ class Registry(BaseModel):
             return self.datasets[name]
         except KeyError:
             known = ", ".join(sorted(self.datasets))
-            raise DataError(f"unknown data set {name!r}; known: {known}") from None
+            raise DataError(
+                _("unknown data set {name!r}; known: {known}").format(name=name, known=known)
+            ) from None
 
     def names(self) -> list[str]:
         """Return the data set names in registry order."""
@@ -161,8 +180,14 @@ def load_registry(path: Path | None = None) -> Registry:
         entries = {name: {"name": name, **entry} for name, entry in raw["datasets"].items()}
         return Registry(datasets=entries)
     except (json.JSONDecodeError, KeyError, TypeError) as exc:
-        raise DataError(f"not a valid data registry: {exc}", file=where) from exc
+        raise DataError(
+            _("not a valid data registry: {reason}").format(reason=exc), file=where
+        ) from exc
     except ValidationError as exc:
         first = exc.errors()[0]
         field = ".".join(str(p) for p in first["loc"])
-        raise DataError(f"invalid registry entry: {first['msg']}", file=where, field=field) from exc
+        raise DataError(
+            _("invalid registry entry: {reason}").format(reason=first["msg"]),
+            file=where,
+            field=field,
+        ) from exc

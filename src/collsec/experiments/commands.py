@@ -27,12 +27,18 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from collsec.console import EXIT_INTERRUPTED, guarded, stderr_console, stdout_console
+from collsec.console import (
+    EXIT_INTERRUPTED,
+    TranslatedCommand,
+    guarded,
+    stderr_console,
+    stdout_console,
+)
 from collsec.experiments import store
 from collsec.experiments.executors import make_executor
 from collsec.experiments.spec import Plan, load_spec, plan
 from collsec.experiments.sweep import SweepReport, run_sweep
-from collsec.i18n import _
+from collsec.i18n import N_, _
 
 
 def _err() -> Console:
@@ -50,8 +56,8 @@ class RateColumn(ProgressColumn):
         """The task's current speed."""
         speed = task.finished_speed or task.speed
         if speed is None:
-            return Text("? runs/s", style="progress.data.speed")
-        return Text(f"{speed:,.1f} runs/s", style="progress.data.speed")
+            return Text(_("? runs/s"), style="progress.data.speed")
+        return Text(_("{speed:,.1f} runs/s").format(speed=speed), style="progress.data.speed")
 
 
 def _execute(
@@ -73,7 +79,7 @@ def _execute(
         MofNCompleteColumn(),
         RateColumn(),
         TimeElapsedColumn(),
-        TextColumn("ETA"),
+        TextColumn(_("ETA")),
         TimeRemainingColumn(),
         console=console,
         transient=False,
@@ -144,24 +150,24 @@ def _table(df: pd.DataFrame, title: str | None = None) -> Table:
 
 WorkersOpt = Annotated[
     int | None,
-    typer.Option("--workers", "-w", min=1, help="Worker processes (default: every core)."),
+    typer.Option("--workers", "-w", min=1, help=N_("Worker processes (default: every core).")),
 ]
 SchedulerOpt = Annotated[
     str | None,
-    typer.Option("--scheduler", help="Address of a running Dask scheduler (tcp://host:8786)."),
+    typer.Option("--scheduler", help=N_("Address of a running Dask scheduler (tcp://host:8786).")),
 ]
 ExecutorOpt = Annotated[
     str,
-    typer.Option("--executor", help="processes (default), dask (a LocalCluster) or inline."),
+    typer.Option("--executor", help=N_("processes (default), dask (a LocalCluster) or inline.")),
 ]
 ResumeOpt = Annotated[
-    bool, typer.Option("--resume", help="Run only the chunks not yet in the output folder.")
+    bool, typer.Option("--resume", help=N_("Run only the chunks not yet in the output folder."))
 ]
 
 
 def sweep_command(
-    spec: Annotated[str, typer.Argument(help="Sweep spec file, or a bundled example name.")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")],
+    spec: Annotated[str, typer.Argument(help=N_("Sweep spec file, or a bundled example name."))],
+    out: Annotated[Path, typer.Option("--out", "-o", help=N_("Output folder."))],
     workers: WorkersOpt = None,
     scheduler: SchedulerOpt = None,
     executor: ExecutorOpt = "processes",
@@ -174,9 +180,9 @@ def sweep_command(
 
 
 def query_command(
-    folder: Annotated[Path, typer.Argument(help="A sweep's output folder.")],
-    sql: Annotated[str, typer.Argument(help="DuckDB SQL over the view 'results'.")],
-    csv: Annotated[bool, typer.Option("--csv", help="Print CSV instead of a table.")] = False,
+    folder: Annotated[Path, typer.Argument(help=N_("A sweep's output folder."))],
+    sql: Annotated[str, typer.Argument(help=N_("DuckDB SQL over the view 'results'."))],
+    csv: Annotated[bool, typer.Option("--csv", help=N_("Print CSV instead of a table."))] = False,
 ) -> None:
     """Run SQL (DuckDB) over a sweep's results, exposed as the view 'results'."""
     df = store.query(folder, sql)
@@ -187,9 +193,10 @@ def query_command(
 
 
 def sensitivity_command(
-    spec: Annotated[str, typer.Argument(help="Sensitivity spec (design kind: sobol).")],
+    spec: Annotated[str, typer.Argument(help=N_("Sensitivity spec (design kind: sobol)."))],
     out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="Output folder (default: sensitivity-NAME).")
+        Path | None,
+        typer.Option("--out", "-o", help=N_("Output folder (default: sensitivity-NAME).")),
     ] = None,
     workers: WorkersOpt = None,
     scheduler: SchedulerOpt = None,
@@ -228,6 +235,18 @@ def sensitivity_command(
 
 def register(app: typer.Typer) -> None:
     """Add ``sweep``, ``query`` and ``sensitivity`` to ``app``."""
-    app.command("sweep")(guarded(sweep_command))
-    app.command("query")(guarded(query_command))
-    app.command("sensitivity")(guarded(sensitivity_command))
+    app.command(
+        "sweep",
+        cls=TranslatedCommand,
+        help=N_("Run a parameter sweep into a resumable Parquet dataset."),
+    )(guarded(sweep_command))
+    app.command(
+        "query",
+        cls=TranslatedCommand,
+        help=N_("Run SQL (DuckDB) over a sweep's results, exposed as the view 'results'."),
+    )(guarded(query_command))
+    app.command(
+        "sensitivity",
+        cls=TranslatedCommand,
+        help=N_("Sobol indices (S1, ST) of the outcome metrics for the drivers of the conditions."),
+    )(guarded(sensitivity_command))

@@ -22,6 +22,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from typing import Any, Protocol, TypeVar
 
 from collsec.errors import CollsecError
+from collsec.i18n import _
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -75,12 +76,18 @@ class ProcessExecutor:
 
     def __init__(self, workers: int | None = None, start_method: str | None = None) -> None:
         if workers is not None and workers < 1:
-            raise ExecutorError(f"must be at least 1, not {workers}", field="--workers")
+            raise ExecutorError(
+                _("must be at least 1, not {value}").format(value=workers), field="--workers"
+            )
         self.workers = workers or default_workers()
         methods = multiprocessing.get_all_start_methods()
         method = start_method or ("forkserver" if "forkserver" in methods else "spawn")
         if method not in ("forkserver", "spawn") or method not in methods:
-            raise ExecutorError(f"start method {method!r} is not available here; use spawn")
+            raise ExecutorError(
+                _("start method {method!r} is not available here; use {other}").format(
+                    method=method, other="spawn"
+                )
+            )
         self.start_method = method
 
     def map(self, fn: Callable[[T], R], tasks: Iterable[T]) -> Iterator[tuple[int, R]]:
@@ -125,7 +132,7 @@ def _windowed(
             pending[submit(fn, nxt[1])] = nxt[0]
         if not pending:
             return
-        done, _ = wait(pending, return_when=FIRST_COMPLETED)
+        done, _pending = wait(pending, return_when=FIRST_COMPLETED)
         for fut in done:
             i = pending.pop(fut)
             yield i, fut.result()
@@ -162,7 +169,9 @@ class DaskExecutor:
             from distributed import Client, LocalCluster
         except ImportError:
             raise ExecutorError(
-                "the Dask executor needs dask.distributed: pip install 'collsec[dask]'"
+                _("the Dask executor needs {package}: {command}").format(
+                    package="dask.distributed", command="pip install 'collsec[dask]'"
+                )
             ) from None
         self.address = address
         self._cluster: Any = None
@@ -181,7 +190,10 @@ class DaskExecutor:
                 self._client = Client(address, timeout=f"{timeout}s")
             except (OSError, TimeoutError, ValueError) as err:
                 raise ExecutorError(
-                    f"cannot reach the Dask scheduler at {address!r} within {timeout:g} s ({err})",
+                    _(
+                        "cannot reach the Dask scheduler at {address!r} within {timeout:g} s "
+                        "({reason})"
+                    ).format(address=address, timeout=timeout, reason=err),
                     field="--scheduler",
                 ) from None
             self.workers = max(1, len(self._client.scheduler_info().get("workers", {})))
@@ -242,7 +254,10 @@ def make_executor(
     """
     if scheduler is not None:
         if workers is not None:
-            raise ExecutorError("give --workers or --scheduler, not both", field="--workers")
+            raise ExecutorError(
+                _("give {a} or {b}, not both").format(a="--workers", b="--scheduler"),
+                field="--workers",
+            )
         return DaskExecutor(address=scheduler)
     if kind == "inline":
         return InProcessExecutor()
@@ -250,4 +265,9 @@ def make_executor(
         return ProcessExecutor(workers)
     if kind == "dask":
         return DaskExecutor(workers=workers)
-    raise ExecutorError(f"unknown executor {kind!r}: processes, dask or inline", field="--executor")
+    raise ExecutorError(
+        _("unknown executor {name!r}: {choices}").format(
+            name=kind, choices="processes, dask or inline"
+        ),
+        field="--executor",
+    )

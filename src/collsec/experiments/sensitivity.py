@@ -27,6 +27,7 @@ import pandas as pd
 
 from collsec.experiments.spec import Plan, SpecError
 from collsec.experiments.store import load_results
+from collsec.i18n import _
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -44,7 +45,9 @@ def check_sobol(plan: Plan) -> None:
     """
     if plan.spec.design.kind != "sobol":
         raise SpecError(
-            f"sensitivity needs design kind 'sobol', not {plan.spec.design.kind!r}",
+            _("sensitivity needs design kind {kind!r}, not {got!r}").format(
+                kind="sobol", got=plan.spec.design.kind
+            ),
             field="design.kind",
         )
 
@@ -84,15 +87,19 @@ def sobol_indices(plan: Plan, rows: pd.DataFrame) -> pd.DataFrame:
         means = sub.groupby("cell", sort=True)[list(plan.spec.metrics)].mean()
         if len(means) != n_cells:
             raise SpecError(
-                f"the sweep has {len(means)} of {n_cells} cells for regime {regime!r}: "
-                "finish it with --resume first"
+                _(
+                    "the sweep has {done} of {total} cells for regime {regime!r}: "
+                    "finish it with {option} first"
+                ).format(done=len(means), total=n_cells, regime=regime, option="--resume")
             )
         for metric in plan.spec.metrics:
             y = means[metric].to_numpy(dtype=float)
             if not np.all(np.isfinite(y)):
                 raise SpecError(
-                    f"metric {metric!r} is undefined in {int((~np.isfinite(y)).sum())} cells "
-                    f"of regime {regime!r}; choose a metric defined in every run",
+                    _(
+                        "metric {metric!r} is undefined in {n} cells of regime {regime!r}; "
+                        "choose a metric defined in every run"
+                    ).format(metric=metric, n=int((~np.isfinite(y)).sum()), regime=regime),
                     field="metrics",
                 )
             if np.ptp(y) == 0.0:
@@ -151,12 +158,12 @@ def plot_indices(indices: pd.DataFrame) -> Figure:
             ax = axes[r][c]
             d = indices[(indices["regime"] == regime) & (indices["metric"] == metric)]
             x = np.arange(len(d))
-            ax.bar(x - 0.2, d["S1"], 0.4, yerr=d["S1_conf"], capsize=3, label="S1 (first order)")
-            ax.bar(x + 0.2, d["ST"], 0.4, yerr=d["ST_conf"], capsize=3, label="ST (total)")
+            ax.bar(x - 0.2, d["S1"], 0.4, yerr=d["S1_conf"], capsize=3, label=_("S1 (first order)"))
+            ax.bar(x + 0.2, d["ST"], 0.4, yerr=d["ST_conf"], capsize=3, label=_("ST (total)"))
             ax.set_xticks(x, list(d["parameter"]), rotation=35, ha="right", fontsize=8)
             ax.axhline(0.0, color="grey", lw=0.6)
             ax.set_title(f"{metric} ({regime})", fontsize=9)
-    axes[0][0].set_ylabel("Sobol index")
+    axes[0][0].set_ylabel(_("Sobol index"))
     axes[0][0].legend(fontsize=8)
     fig.tight_layout()
     return fig

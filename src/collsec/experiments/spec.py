@@ -45,6 +45,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from collsec import __version__
 from collsec.errors import CollsecError, ScenarioError, UnknownNameError
+from collsec.i18n import N_, _
 from collsec.scenario import (
     RUN_REGIMES,
     Scenario,
@@ -95,7 +96,10 @@ def parse_path(path: str) -> tuple[PathPart, ...]:
         m = _TOKEN.fullmatch(piece)
         if m is None:
             raise SpecError(
-                f"not a parameter path: {path!r} (use names joined by dots, list items as name[0])",
+                _(
+                    "not a parameter path: {path!r} "
+                    "(use names joined by dots, list items as {example})"
+                ).format(path=path, example="name[0]"),
                 field="parameters",
             )
         parts.append(m.group(1))
@@ -115,9 +119,14 @@ def get_path(data: Any, path: str) -> Any:
     for part in parse_path(path):
         if isinstance(part, int):
             if not isinstance(node, list) or part >= len(node):
-                raise UnknownNameError(f"no such parameter {path!r}: no item [{part}]", field=path)
+                raise UnknownNameError(
+                    _("no such parameter {path!r}: no item [{index}]").format(
+                        path=path, index=part
+                    ),
+                    field=path,
+                )
         elif not isinstance(node, dict) or part not in node:
-            raise UnknownNameError(f"no such parameter {path!r}", field=path)
+            raise UnknownNameError(_("no such parameter {path!r}").format(path=path), field=path)
         node = node[part]
     return node
 
@@ -135,9 +144,12 @@ def set_path(data: Any, path: str, value: Any) -> None:
     last = parts[-1]
     if isinstance(last, int):
         if not isinstance(parent, list) or last >= len(parent):
-            raise UnknownNameError(f"no such parameter {path!r}: no item [{last}]", field=path)
+            raise UnknownNameError(
+                _("no such parameter {path!r}: no item [{index}]").format(path=path, index=last),
+                field=path,
+            )
     elif not isinstance(parent, dict) or last not in parent:
-        raise UnknownNameError(f"no such parameter {path!r}", field=path)
+        raise UnknownNameError(_("no such parameter {path!r}").format(path=path), field=path)
     parent[last] = value
 
 
@@ -188,16 +200,24 @@ class ParameterSpec(_Strict):
         has_range = self.low is not None or self.high is not None
         kinds = sum([has_range, self.values is not None, self.levels is not None])
         if kinds != 1:
-            raise ValueError("give exactly one of low/high, values or levels")
+            raise ValueError(
+                _("give exactly one of {a}, {b} or {c}").format(
+                    a="low/high", b="values", c="levels"
+                )
+            )
         if has_range:
             if self.low is None or self.high is None:
-                raise ValueError("give both low and high")
+                raise ValueError(_("give both {a} and {b}").format(a="low", b="high"))
             if self.low > self.high:
-                raise ValueError(f"low ({self.low}) must not exceed high ({self.high})")
+                raise ValueError(
+                    _("{low} must not exceed {high}").format(
+                        low=f"low ({self.low})", high=f"high ({self.high})"
+                    )
+                )
         for key in ("values", "levels"):
             seq = getattr(self, key)
             if seq is not None and len(seq) == 0:
-                raise ValueError(f"{key} must not be empty")
+                raise ValueError(_("{field} must not be empty").format(field=key))
         return self
 
     @property
@@ -222,7 +242,9 @@ class DesignSpec(_Strict):
     def _power_of_two(self) -> DesignSpec:
         if self.kind == "sobol" and self.samples & (self.samples - 1):
             raise ValueError(
-                f"samples must be a power of two for a Sobol design (got {self.samples})"
+                _("{field} must be a power of two for a Sobol design (got {value})").format(
+                    field="samples", value=self.samples
+                )
             )
         return self
 
@@ -262,25 +284,31 @@ class SweepSpec(_Strict):
         for i, r in enumerate(self.regimes):
             if r not in RUN_REGIMES:
                 raise ValueError(
-                    f"regimes[{i}]: unknown regime {r!r}; use {', '.join(RUN_REGIMES)}"
+                    f"regimes[{i}]: "
+                    + _("unknown regime {name!r}; use {choices}").format(
+                        name=r, choices=", ".join(RUN_REGIMES)
+                    )
                 )
         if len(set(self.regimes)) != len(self.regimes):
-            raise ValueError("regimes must not repeat")
+            raise ValueError(_("{field} must not repeat").format(field="regimes"))
         cols = [p.column for p in self.parameters]
         if len(set(cols)) != len(cols):
-            raise ValueError("parameters: two parameters have the same path or name")
+            raise ValueError("parameters: " + _("two parameters have the same path or name"))
         reserved = {"cell", "regime", "replication", "cell_seed"}
         for c in cols:
             if c in reserved or c.endswith("_label"):
-                raise ValueError(f"parameters: the name {c!r} is reserved")
+                raise ValueError("parameters: " + _("the name {name!r} is reserved").format(name=c))
         for i, p in enumerate(self.parameters):
             if p.values is not None and self.design.kind != "grid":
-                raise ValueError(f"parameters[{i}]: values only suit a grid design; give low/high")
+                raise ValueError(
+                    f"parameters[{i}]: "
+                    + _("{a} only suit a grid design; give {b}").format(a="values", b="low/high")
+                )
         from collsec.results import SUMMARY_METRICS
 
         for m in self.metrics:
             if m not in SUMMARY_METRICS:
-                raise ValueError(f"metrics: unknown metric {m!r}")
+                raise ValueError("metrics: " + _("unknown metric {name!r}").format(name=m))
         return self
 
 
@@ -295,7 +323,7 @@ def spec_from_data(data: Any, source: str = "<spec>") -> SweepSpec:
     SpecError
         If the data is not a valid spec.
     """
-    return validate_as(SweepSpec, data, source, SpecError, "a sweep spec")
+    return validate_as(SweepSpec, data, source, SpecError, N_("a sweep spec"))
 
 
 def load_spec(path: str | Path) -> SweepSpec:
@@ -314,7 +342,9 @@ def load_spec(path: str | Path) -> SweepSpec:
         )
     if not p.is_file():
         raise SpecError(
-            "no such spec file (bundled examples: " + ", ".join(bundled_examples()) + ")",
+            _("no such spec file (bundled examples: {names})").format(
+                names=", ".join(bundled_examples())
+            ),
             source=str(path),
         )
     try:
@@ -326,7 +356,9 @@ def load_spec(path: str | Path) -> SweepSpec:
         else:
             data = yaml.safe_load(text)
     except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError) as err:
-        raise SpecError(f"cannot read the spec: {err}", source=str(path)) from None
+        raise SpecError(
+            _("cannot read the spec: {reason}").format(reason=err), source=str(path)
+        ) from None
     spec = spec_from_data(data, source=str(path))
     # A relative base path is read from the spec's own folder.
     if isinstance(spec.base, str) and not Path(spec.base).exists():
@@ -441,14 +473,18 @@ def _check_parameter(i: int, p: ParameterSpec, base: dict[str, Any]) -> None:
     field = f"parameters[{i}]"
     if p.path in ("replications", "seed"):
         raise SpecError(
-            f"{p.path!r} cannot be varied: set the sweep's own replications and seed",
+            _("{path!r} cannot be varied: set the sweep's own {a} and {b}").format(
+                path=p.path, a="replications", b="seed"
+            ),
             field=field,
         )
     table = _param_table()
     if p.path.startswith("params.") and p.path not in table:
         near = difflib.get_close_matches(p.path, list(table), n=1)
-        hint = f"; did you mean {near[0]!r}?" if near else ""
-        raise UnknownNameError(f"no such parameter {p.path!r}{hint}", field=field)
+        msg = _("no such parameter {path!r}").format(path=p.path)
+        if near:
+            msg += "; " + _("did you mean {name!r}?").format(name=near[0])
+        raise UnknownNameError(msg, field=field)
     try:
         current = get_path(base, p.path)
     except UnknownNameError as err:
@@ -456,7 +492,9 @@ def _check_parameter(i: int, p: ParameterSpec, base: dict[str, Any]) -> None:
     if p.low is not None and p.high is not None:
         if isinstance(current, bool) or not isinstance(current, int | float):
             raise SpecError(
-                f"{p.path!r} is not a number ({current!r}); give levels instead of low/high",
+                _("{path!r} is not a number ({value!r}); give {a} instead of {b}").format(
+                    path=p.path, value=current, a="levels", b="low/high"
+                ),
                 field=field,
             )
         row = table.get(p.path)
@@ -464,7 +502,9 @@ def _check_parameter(i: int, p: ParameterSpec, base: dict[str, Any]) -> None:
             lo, hi = row["low"], row["high"]
             if (lo is not None and p.low < lo) or (hi is not None and p.high > hi):
                 raise SpecError(
-                    f"range [{p.low}, {p.high}] of {p.path!r} leaves its valid range [{lo}, {hi}]",
+                    _(
+                        "range [{low}, {high}] of {path!r} leaves its valid range [{lo}, {hi}]"
+                    ).format(low=p.low, high=p.high, path=p.path, lo=lo, hi=hi),
                     field=field,
                 )
     probes = [p.low, p.high] if p.low is not None else list(p.values or p.levels or ())
@@ -474,7 +514,10 @@ def _check_parameter(i: int, p: ParameterSpec, base: dict[str, Any]) -> None:
             apply_overrides(base, {p.path: value}, source="sweep")
         except (ScenarioError, UnknownNameError) as err:
             raise SpecError(
-                f"value {value!r} of {p.path!r} is not valid: {err.message}", field=field
+                _("value {value!r} of {path!r} is not valid: {reason}").format(
+                    value=value, path=p.path, reason=err.message
+                ),
+                field=field,
             ) from None
 
 
@@ -555,7 +598,10 @@ def plan(spec: SweepSpec) -> Plan:
     base["output"] = {"yearly": False, "crises": False, "states": False}
     for i, p in enumerate(spec.parameters):
         if p.path == "horizon" and spec.years is not None:
-            raise SpecError("vary horizon or set years, not both", field=f"parameters[{i}]")
+            raise SpecError(
+                _("vary {a} or set {b}, not both").format(a="horizon", b="years"),
+                field=f"parameters[{i}]",
+            )
         _check_parameter(i, p, base)
     params = spec.parameters
     current = [get_path(base, p.path) for p in params]

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from collsec.errors import CollsecError
+from collsec.i18n import _
 from collsec.storage import write_table
 
 if TYPE_CHECKING:
@@ -74,7 +75,9 @@ def read_manifest(out: Path) -> dict[str, Any] | None:
     try:
         data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as err:
-        raise SweepFolderError(f"unreadable manifest: {err}", source=str(path)) from None
+        raise SweepFolderError(
+            _("unreadable manifest: {reason}").format(reason=err), source=str(path)
+        ) from None
     return data
 
 
@@ -128,30 +131,36 @@ def prepare(out: Path, plan: Plan, resume: bool) -> set[int]:
     """
     h = plan.hash
     if out.exists() and not out.is_dir():
-        raise SweepFolderError("exists and is not a folder", source=str(out))
+        raise SweepFolderError(_("exists and is not a folder"), source=str(out))
     manifest = read_manifest(out) if out.exists() else None
     files = chunk_files(out)
-    hashes = {fh for fh, _ in files.values()}
+    hashes = {fh for fh, _path in files.values()}
     if manifest is not None:
         hashes.add(str(manifest.get("spec_hash")))
     other = sorted(hashes - {h})
     if other:
         raise SweepFolderError(
-            f"holds a different sweep (spec hash {other[0]}, this spec {h}); "
-            "nothing was overwritten: choose another --out folder",
+            _(
+                "holds a different sweep (spec hash {other}, this spec {this}); "
+                "nothing was overwritten: choose another {option} folder"
+            ).format(other=other[0], this=h, option="--out"),
             source=str(out),
         )
     if manifest is None and not files and out.exists():
         extra = [p.name for p in out.iterdir() if not p.name.startswith(".")]
         if extra:
             raise SweepFolderError(
-                f"is not empty and holds no sweep ({extra[0]}, ...): choose an empty or new folder",
+                _(
+                    "is not empty and holds no sweep ({file}, ...): choose an empty or new folder"
+                ).format(file=extra[0]),
                 source=str(out),
             )
     if (manifest is not None or files) and not resume:
         raise SweepFolderError(
-            f"already holds this sweep ({len(files)} of {len(plan.chunks)} chunks done): "
-            "add --resume to finish it",
+            _(
+                "already holds this sweep ({done} of {total} chunks done): "
+                "add {option} to finish it"
+            ).format(done=len(files), total=len(plan.chunks), option="--resume"),
             source=str(out),
         )
     (out / CHUNK_DIR).mkdir(parents=True, exist_ok=True)
@@ -173,11 +182,11 @@ def write_chunk(out: Path, plan: Plan, index: int, rows: pd.DataFrame, scenario:
 
 def _require(out: Path) -> tuple[dict[str, Any] | None, list[Path]]:
     out = Path(out)
-    files = [p for _, (_, p) in sorted(chunk_files(out).items())]
+    files = [p for _i, (_h, p) in sorted(chunk_files(out).items())]
     manifest = read_manifest(out) if out.is_dir() else None
     if manifest is None and not files:
         raise SweepFolderError(
-            "holds no sweep results (no manifest, no chunk files)", source=str(out)
+            _("holds no sweep results (no manifest, no chunk files)"), source=str(out)
         )
     return manifest, files
 
@@ -201,7 +210,7 @@ def load_results(out: str | Path) -> pd.DataFrame:
     SweepFolderError
         If the folder holds no sweep.
     """
-    _, files = _require(Path(out))
+    _manifest, files = _require(Path(out))
     if not files:
         return pd.DataFrame(columns=["cell", "regime", "replication", "cell_seed"])
     df = pd.concat([pd.read_parquet(p) for p in files], ignore_index=True)
@@ -222,7 +231,7 @@ def to_xarray(out: str | Path) -> xarray.Dataset:
     """
     from collsec.results import SUMMARY_METRICS
 
-    manifest, _ = _require(Path(out))
+    manifest, _files = _require(Path(out))
     df = load_results(out)
     params = list((manifest or {}).get("parameters", []))
     metrics = [m for m in SUMMARY_METRICS if m in df.columns]
@@ -253,9 +262,9 @@ def query(out: str | Path, sql: str) -> pd.DataFrame:
     """
     import duckdb
 
-    _, files = _require(Path(out))
+    _manifest, files = _require(Path(out))
     if not files:
-        raise SweepFolderError("holds no finished chunks yet", source=str(out))
+        raise SweepFolderError(_("holds no finished chunks yet"), source=str(out))
     con = duckdb.connect()
     try:
         listing = ", ".join("'" + str(p).replace("'", "''") + "'" for p in files)
@@ -266,6 +275,8 @@ def query(out: str | Path, sql: str) -> pd.DataFrame:
             return con.execute(sql).df()
         except duckdb.Error as err:
             first = str(err).splitlines()[0]
-            raise CollsecError(f"the query failed: {first}", field="SQL") from None
+            raise CollsecError(
+                _("the query failed: {reason}").format(reason=first), field="SQL"
+            ) from None
     finally:
         con.close()
