@@ -11,9 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from collsec.arrangements import arrangements_for_regime
+from collsec import fast
+from collsec.arrangements import Arrangement, arrangements_for_regime
 from collsec.engine import run_batch
 from collsec.errors import CollsecError
+from collsec.fast import run_batch_compiled
 from collsec.results import Comparison, SimulationResult
 from collsec.scenario import REGIMES, GeneratedWorld, Scenario, load_scenario
 from collsec.seeds import (
@@ -59,6 +61,37 @@ def make_world(scenario: Scenario, seed: SeedLike = None) -> World:
     return build_world(scenario, world_generator(root, ws))
 
 
+ENGINES: tuple[str, ...] = ("auto", "numpy", "compiled")
+"""The engines :func:`simulate` can run (they give the same numbers)."""
+
+
+def _use_compiled(engine: str, arrangements: list[Arrangement], n: int, crises: bool) -> bool:
+    if engine not in ENGINES:
+        raise CollsecError(f"must be one of {', '.join(ENGINES)}, not {engine!r}", field="engine")
+    if engine == "numpy":
+        return False
+    ok = fast.supports(arrangements, n)
+    if engine == "auto":
+        return ok and not crises
+    if not fast.HAVE_NUMBA:
+        raise CollsecError(
+            'needs numba: pip install "collsec[fast]", or use engine "numpy"', field="engine"
+        )
+    if not ok:
+        raise CollsecError(
+            f"the compiled engine implements the built-in rules on at most {fast.MAX_STATES} "
+            "states",
+            field="engine",
+        )
+    if crises:
+        raise CollsecError(
+            "the compiled engine keeps no crisis log: set output.crises to false, "
+            'or use engine "numpy"',
+            field="engine",
+        )
+    return True
+
+
 def simulate(
     scenario: Scenario | str | Path,
     regime: str = "as_specified",
@@ -69,6 +102,8 @@ def simulate(
     first_replication: int = 0,
     batch_size: int = 1000,
     progress: Progress | None = None,
+    engine: str = "auto",
+    threads: int = 1,
 ) -> SimulationResult:
     """Simulate one regime of a scenario.
 
@@ -87,6 +122,12 @@ def simulate(
         Replications stepped together; only memory and speed depend on it.
     progress
         Called with replication-years done.
+    engine
+        ``numpy`` (the batched engine), ``compiled`` (:mod:`collsec.fast`: the
+        same numbers, faster, but no crisis log) or ``auto`` (``compiled`` when
+        numba is installed and the scenario keeps no crisis log).
+    threads
+        Replications the compiled engine runs at once (results do not depend on it).
 
     Returns
     -------
@@ -108,17 +149,32 @@ def simulate(
         raise CollsecError("must be non-negative", field="first_replication")
     if batch_size < 1:
         raise CollsecError("must be at least 1", field="batch_size")
+    if threads < 1:
+        raise CollsecError("must be at least 1", field="threads")
     root = root_sequence(seed_value)
     world = make_world(sc, root)
     arrs = arrangements_for_regime(sc, world, regime)
+    compiled = _use_compiled(engine, arrs, world.n, sc.output.crises)
     records = []
     done = 0
     total = sc.replications
     while done < total:
         count = min(batch_size, total - done)
         gens = replication_generators(root, first_replication + done, count)
-        records.append(
-            run_batch(
+        if compiled:
+            rec = run_batch_compiled(
+                world,
+                arrs,
+                sc.params,
+                gens,
+                first_replication + done,
+                sc.horizon,
+                keep_states=sc.output.states,
+                on_year=progress,
+                threads=threads,
+            )
+        else:
+            rec = run_batch(
                 world,
                 arrs,
                 sc.params,
@@ -129,7 +185,7 @@ def simulate(
                 keep_states=sc.output.states,
                 on_year=progress,
             )
-        )
+        records.append(rec)
         done += count
     return SimulationResult.from_records(
         sc, regime, world, entropy_of(root), records, keep_yearly=sc.output.yearly

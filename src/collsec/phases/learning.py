@@ -68,6 +68,23 @@ def learn(
     b.member[rows, :, aggressor] = b.member[rows, :, aggressor] & ~leave_a
 
 
+def _mean_similarity(mem: BoolArray, similarity: FloatArray) -> FloatArray:
+    """``[r, n]``: summed similarity of each state to the members ``mem``.
+
+    A row sum of a contiguous array rather than a matrix product: BLAS sums in
+    an order of its own, the compiled engine (:mod:`collsec.fast`) must match
+    NumPy's, and the rows are chunked so that memory stays small.
+    """
+    r, n = mem.shape
+    sim_t = np.ascontiguousarray(similarity.T)
+    out = np.empty((r, n))
+    step = max(1, 2_000_000 // max(n * n, 1))
+    for lo in range(0, r, step):
+        m = mem[lo : lo + step]
+        out[lo : lo + step] = np.where(m[:, None, :], sim_t[None, :, :], 0.0).sum(axis=-1)
+    return out
+
+
 def enter(b: Batch, threat: FloatArray, u_entry: FloatArray) -> None:
     """Threatened outsiders join open arrangements that are credible enough.
 
@@ -94,6 +111,5 @@ def enter(b: Batch, threat: FloatArray, u_entry: FloatArray) -> None:
         want = threatened & ~mem & (u_entry < lp.join_rate * b.cred[:, k : k + 1])
         if a.kind == CD:
             cnt = np.maximum(mem.sum(axis=1, keepdims=True), 1)
-            close = (mem.astype(float) @ b.world.similarity) / cnt
-            want &= close >= b.params.blocs.min_similarity
+            want &= _mean_similarity(mem, b.world.similarity) / cnt >= b.params.blocs.min_similarity
         b.member[:, k, :] = mem | want
