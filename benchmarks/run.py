@@ -1,4 +1,4 @@
-"""Benchmark: collsec's batched engine against the Mesa reference (issue 4).
+"""Benchmark: collsec against the Mesa reference (issue 4).
 
 Both run the default scenario's rules on the same world, in the same process,
 on the same machine; the result is each one's throughput in state-years per
@@ -9,12 +9,18 @@ Mesa is slow, so it is timed on fewer replications than collsec; throughput
 per state-year makes the two comparable (each Mesa replication is independent,
 so its cost per state-year does not depend on how many are run).
 
+Cores: collsec runs on ``--cores`` cores (threads of the compiled engine, or
+processes of the NumPy engine). Mesa is timed in one process; on ``--cores``
+cores it is credited with ``cores`` times that throughput (perfect scaling of
+independent replications: generous to Mesa). The JSON also gives the ratio on
+one core each.
+
 Usage::
 
-    python benchmarks/run.py            # 200 collsec replications x 200 years
+    python benchmarks/run.py            # 200 collsec replications x 200 years, 2 cores
     python benchmarks/run.py --quick    # under a minute on 2 cores
     python benchmarks/run.py --json     # one JSON object on stdout
-    python benchmarks/run.py --workers 2  # collsec split over 2 processes
+    python benchmarks/run.py --engine numpy --cores 1   # the batched NumPy engine alone
 """
 
 from __future__ import annotations
@@ -47,7 +53,14 @@ def _lean(sc: Scenario) -> Scenario:
 
 
 def _collsec_part(
-    sc: Scenario, regime: str, first: int, count: int, seed: int, batch_size: int
+    sc: Scenario,
+    regime: str,
+    first: int,
+    count: int,
+    seed: int,
+    batch_size: int,
+    engine: str = "auto",
+    threads: int = 1,
 ) -> float:
     """Run one part of a collsec run; return its state-years (states x years x runs)."""
     res = collsec.simulate(
@@ -57,6 +70,8 @@ def _collsec_part(
         seed=seed,
         first_replication=first,
         batch_size=batch_size,
+        engine=engine,
+        threads=threads,
     )
     return float(res.world.n * sc.horizon * len(res.replications))
 
@@ -68,18 +83,23 @@ def time_collsec(
     seed: int,
     workers: int = 1,
     batch_size: int = 1000,
+    engine: str = "auto",
+    threads: int = 1,
 ) -> tuple[float, float]:
     """Run collsec; return (state-years, seconds). With ``workers > 1`` the
     replications are split into contiguous parts run in separate processes
-    (``first_replication`` keeps each replication's numbers unchanged)."""
+    (``first_replication`` keeps each replication's numbers unchanged); the
+    compiled engine can instead run ``threads`` replications at once."""
     start = time.perf_counter()
     if workers <= 1:
-        sy = _collsec_part(sc, regime, 0, replications, seed, batch_size)
+        sy = _collsec_part(sc, regime, 0, replications, seed, batch_size, engine, threads)
     else:
         bounds = np.linspace(0, replications, workers + 1).astype(int)
         with ProcessPoolExecutor(workers) as pool:
             futures = [
-                pool.submit(_collsec_part, sc, regime, int(a), int(b - a), seed, batch_size)
+                pool.submit(
+                    _collsec_part, sc, regime, int(a), int(b - a), seed, batch_size, engine, threads
+                )
                 for a, b in itertools.pairwise(bounds)
                 if b > a
             ]
@@ -111,7 +131,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--replications", type=int, help="collsec replications")
     ap.add_argument("--mesa-replications", type=int, help="Mesa replications")
     ap.add_argument("--years", type=int)
-    ap.add_argument("--workers", type=int, default=1, help="processes for collsec")
+    ap.add_argument("--cores", type=int, default=2, help="cores for each side (default 2)")
+    ap.add_argument(
+        "--engine",
+        choices=("auto", "numpy", "compiled"),
+        default="auto",
+        help="collsec's engine (auto: compiled if numba is installed)",
+    )
+    ap.add_argument("--workers", type=int, help="processes for collsec (default: as --cores)")
     ap.add_argument("--seed", type=int, default=20261127)
     ap.add_argument(
         "--big",
@@ -126,22 +153,41 @@ def main(argv: list[str] | None = None) -> int:
     reps = args.replications or (100 if args.quick else sc.replications)
     mesa_reps = args.mesa_replications or (3 if args.quick else 10)
     sc = sc.replace(horizon=years)
-    # Warm up (imports, first-call costs) outside the timings.
-    collsec.simulate(sc, args.regime, replications=2, years=2, seed=args.seed)
-    c_sy, c_s = time_collsec(sc, args.regime, reps, args.seed, workers=args.workers)
+    engine = args.engine
+    if engine == "auto":
+        engine = "compiled" if collsec.fast.supports([], 0) else "numpy"
+    cores = max(1, args.cores)
+    # The compiled engine uses threads; the NumPy engine, processes.
+    threads = cores if engine == "compiled" and args.workers is None else 1
+    workers = args.workers if args.workers is not None else (1 if threads > 1 else cores)
+    # Warm up (imports, compilation, first-call costs) outside the timings.
+    collsec.simulate(sc, args.regime, replications=2, years=2, seed=args.seed, engine=engine)
+    c1_sy, c1_s = time_collsec(sc, args.regime, reps, args.seed, engine=engine)
+    c_sy, c_s = time_collsec(
+        sc, args.regime, reps, args.seed, workers=workers, engine=engine, threads=threads
+    )
     m_sy, m_s = time_mesa(sc, args.regime, mesa_reps, args.seed)
-    x, y = c_sy / c_s, m_sy / m_s
+    x1, y1 = c1_sy / c1_s, m_sy / m_s
+    x, y = c_sy / c_s, cores * y1
     out = {
         "states": make_world(sc, args.seed).n,
         "years": years,
         "replications": reps,
         "mesa_replications": mesa_reps,
-        "workers": args.workers,
+        "engine": engine,
+        "cores": cores,
+        "threads": threads,
+        "workers": workers,
         "collsec_seconds": c_s,
         "mesa_seconds": m_s,
         "collsec_state_years_per_s": x,
         "mesa_state_years_per_s": y,
         "ratio": x / y,
+        "single_core": {
+            "collsec_state_years_per_s": x1,
+            "mesa_state_years_per_s": y1,
+            "ratio": x1 / y1,
+        },
     }
     if args.json:
         print(json.dumps(out))
@@ -150,14 +196,16 @@ def main(argv: list[str] | None = None) -> int:
         f"scenario {args.scenario!r}, regime {args.regime!r}, {out['states']} states, {years} years"
     )
     print(
-        f"collsec: {reps} replications on {args.workers} process(es): "
-        f"{c_s:.2f} s, {x:,.0f} state-years/s"
+        f"collsec ({engine}): {reps} replications on {cores} core(s) "
+        f"({threads} thread(s), {workers} process(es)): {c_s:.2f} s, {x:,.0f} state-years/s; "
+        f"one core {x1:,.0f}"
     )
     print(
-        f"Mesa:    {mesa_reps} replications (fewer: Mesa is slow; compared per state-year): "
-        f"{m_s:.2f} s, {y:,.0f} state-years/s"
+        f"Mesa:    {mesa_reps} replications in one process (fewer: Mesa is slow; compared per "
+        f"state-year): {m_s:.2f} s, {y1:,.0f} state-years/s; on {cores} core(s), at best "
+        f"{y:,.0f}"
     )
-    print(f"ratio:   {x / y:,.1f}x")
+    print(f"ratio:   {x / y:,.1f}x on {cores} core(s) each; {x1 / y1:,.1f}x on one core each")
     return 0
 
 
@@ -166,9 +214,11 @@ def _big(args: argparse.Namespace) -> int:
     sc = _lean(load_scenario(args.scenario))
     years = args.years or sc.horizon
     reps = args.replications or 10_000
-    workers = max(args.workers, 2)
+    workers = max(args.workers or args.cores, 2)
     sc = sc.replace(horizon=years)
-    sy, dt = time_collsec(sc, args.regime, reps, args.seed, workers=workers, batch_size=250)
+    sy, dt = time_collsec(
+        sc, args.regime, reps, args.seed, workers=workers, batch_size=250, engine=args.engine
+    )
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     out = {
@@ -176,6 +226,7 @@ def _big(args: argparse.Namespace) -> int:
         "years": years,
         "replications": reps,
         "workers": workers,
+        "engine": args.engine,
         "seconds": dt,
         "collsec_state_years_per_s": sy / dt,
         "peak_rss_mb_parent": own,

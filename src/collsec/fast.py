@@ -36,6 +36,7 @@ the NumPy engine's job: runs that keep it use :func:`collsec.engine.run_batch`.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, NamedTuple
@@ -47,7 +48,7 @@ from collsec.arrangements import CD, CS, Arrangement
 from collsec.engine import YEARLY_METRICS, BatchRecord
 from collsec.rules import Automatic, Council, Majority, Unanimity
 from collsec.scenario import Parameters
-from collsec.state import DRAWS_PER_ATTACK, DRAWS_PER_STATE
+from collsec.state import DRAWS_PER_STATE
 from collsec.world import World
 
 try:  # numba is optional: ``pip install "collsec[fast]"``
@@ -63,11 +64,11 @@ try:  # numba is optional: ``pip install "collsec[fast]"``
             f"collsec_scipy_{_name}",
             get_cython_function_address("scipy.special.cython_special", _capi),
         )
-    _ndtri = types.ExternalFunction("collsec_scipy_ndtri", types.float64(types.float64))
-    _ndtr = types.ExternalFunction("collsec_scipy_ndtr", types.float64(types.float64))
+    _SIG = types.float64(types.float64)
+    _ndtri: Any = types.ExternalFunction("collsec_scipy_ndtri", _SIG)
+    _ndtr: Any = types.ExternalFunction("collsec_scipy_ndtr", _SIG)
     HAVE_NUMBA = True
 except ImportError:  # pragma: no cover - depends on the installation
-    numba = None
     HAVE_NUMBA = False
 
 FloatArray = NDArray[np.float64]
@@ -84,10 +85,13 @@ def numpy_uses_own_math() -> bool:
     There the compiled engine (which calls the C library) may differ from the
     NumPy engine in the last bit, and so, after a threshold, in a trajectory.
     """
+    import importlib
+
     try:
-        from numpy._core._multiarray_umath import __cpu_features__ as feats
-    except ImportError:  # pragma: no cover - older numpy
-        from numpy.core._multiarray_umath import __cpu_features__ as feats
+        umath = importlib.import_module("numpy._core._multiarray_umath")
+    except ImportError:  # pragma: no cover - numpy 1.x
+        umath = importlib.import_module("numpy.core._multiarray_umath")
+    feats: dict[str, bool] = getattr(umath, "__cpu_features__", {})
     return bool(feats.get("AVX512F", False) or feats.get("AVX512_SKX", False))
 
 
@@ -199,17 +203,19 @@ MAX_STATES = 3600
 
 def supports(arrangements: list[Arrangement], n: int = 0) -> bool:
     """True if the compiled engine can run these arrangements on ``n`` states."""
-    return (
-        HAVE_NUMBA and n <= MAX_STATES and all(type(a.rule) in _RULE_CODES for a in arrangements)
-    )
+    return HAVE_NUMBA and n <= MAX_STATES and all(type(a.rule) in _RULE_CODES for a in arrangements)
 
 
 # --------------------------------------------------------------------------- kernels
 
 if HAVE_NUMBA:
     _jit = numba.njit(nogil=True, cache=True, error_model="numpy")
+    # Helpers are inlined into their callers at numba's level: a call that
+    # passes arrays costs two atomic reference-count updates per array, which
+    # otherwise dominate the run time.
+    _inline = numba.njit(nogil=True, cache=True, error_model="numpy", inline="always")
 
-    @_jit
+    @_inline
     def _pw0(a: Any, s: int, n: int) -> float:
         # NumPy's pairwise summation of a[s:s+n] for n <= 128 (eight
         # accumulators; numpy/_core/src/umath/loops_utils.h.src).
@@ -283,16 +289,17 @@ if HAVE_NUMBA:
         n2 = n // 2 - (n // 2) % 8
         return _pw4(a, s, n2) + _pw4(a, s + n2, n - n2)
 
-    @_jit
+    @_inline
     def _psum(a: Any) -> float:
         """``a.sum()`` for a contiguous 1-d float array, in NumPy's order."""
-        return 0.0 + _pw5(a, 0, a.shape[0])
+        n = a.shape[0]
+        return 0.0 + (_pw0(a, 0, n) if n <= 128 else _pw5(a, 0, n))
 
-    @_jit
+    @_inline
     def _normal(u: float) -> float:
         return _ndtri(min(max(u, 1e-12), 1.0 - 1e-12))
 
-    @_jit
+    @_inline
     def _win(attack: float, defence: float, g: float) -> float:
         ratio = max(defence, 1e-300) / max(attack, 1e-300)
         # NumPy's ``array ** scalar`` takes these exponents by a cheaper route.
@@ -306,7 +313,7 @@ if HAVE_NUMBA:
             pw = ratio**g
         return 1.0 / (1.0 + pw)
 
-    @_jit
+    @_inline
     def _utility(
         P: Any, attack: float, defence: float, own: float, target: float, sim: float
     ) -> float:
@@ -318,7 +325,7 @@ if HAVE_NUMBA:
             - P.war_cost * 2.0 * defence / max(attack + defence, 1e-300)
         )
 
-    @_jit
+    @_inline
     def _at_least(p: Any, voters: Any, need: float, tmp: Any, tmp2: Any) -> float:
         n = p.shape[0]
         for i in range(n):
@@ -330,7 +337,7 @@ if HAVE_NUMBA:
         z = (mu - need + 0.5) / np.sqrt(var + 1e-9)
         return 1.0 if need <= 0 else _ndtr(z)
 
-    @_jit
+    @_inline
     def _log_all_yes(p: Any, voters: Any, tmp: Any) -> float:
         for i in range(p.shape[0]):
             tmp[i] = np.log(min(max(p[i], 1e-300), 1.0)) if voters[i] else 0.0
@@ -348,15 +355,46 @@ if HAVE_NUMBA:
         keys: Any,
     ) -> None:
         """One crisis' assessment into the scratch ``X`` (``phases.response.assess``)."""
-        (cap, arms, revis, alive, busy, member, cred, _sl, _sp) = S
-        (reach, reach_in, hostility_in, similarity, affinity, drift, doctrine, weak, sim_t) = W
-        (kind, rule, quota, seats, veto, parties_vote, obligation_term, ideal, military,
-         sanctions, open_, permanent, absent, scope) = A  # fmt: skip
+        cap = S[0]
+        arms = S[1]
+        alive = S[3]
+        busy = S[4]
+        member = S[5]
+        cred = S[6]
+        reach = W[0]
+        affinity = W[4]
+        doctrine = W[6]
+        kind = A[0]
+        rule = A[1]
+        quota = A[2]
+        seats = A[3]
+        veto = A[4]
+        parties_vote = A[5]
+        obligation_term = A[6]
+        ideal = A[7]
+        permanent = A[11]
+        absent = A[12]
+        scope = A[13]
         n = cap.shape[0]
         k = member.shape[0]
-        power = X.power
-        margin = X.margin
-        p_yes = X.p_yes
+        x_able = X.able
+        x_covers = X.covers
+        x_keys = X.keys
+        x_logit_common = X.logit_common
+        x_margin = X.margin
+        x_mask = X.mask
+        x_members = X.members
+        x_p_des = X.p_des
+        x_p_join = X.p_join
+        x_p_yes = X.p_yes
+        x_power = X.power
+        x_t1 = X.t1
+        x_t2 = X.t2
+        x_voters = X.voters
+        x_will = X.will
+        power = x_power
+        margin = x_margin
+        p_yes = x_p_yes
         for i in range(n):
             power[i] = cap[i] * arms[i] if alive[i] else 0.0
             margin[i] = affinity[i, vic] - affinity[i, agg]
@@ -368,28 +406,28 @@ if HAVE_NUMBA:
         p_yes[vic] = 1.0
         a_pow = power[agg]
         v_pow = power[vic]
-        logit_common = X.logit_common
+        # The common part of each member's log-odds, worked out only for the
+        # members able to act (only their chances are ever used); NaN: not yet.
+        logit_common = x_logit_common
         for i in range(n):
-            logit_common[i] = (P.join_base + P.join_affinity * margin[i]) - P.join_cost * np.log(
-                max(a_pow, 1e-12) / max(power[i], 1e-12)
-            )
+            logit_common[i] = np.nan
         need = max(P.force_margin * a_pow - v_pow, 1e-12)
-        t1 = X.t1
-        t2 = X.t2
+        t1 = x_t1
+        t2 = x_t2
         for j in range(k):
             v_in = member[j, vic]
             a_in = member[j, agg]
             if kind[j] == CS:
-                X.covers[j] = v_in or scope[j, vic]
+                x_covers[j] = v_in or scope[j, vic]
             elif kind[j] == CD:
-                X.covers[j] = v_in and not a_in
+                x_covers[j] = v_in and not a_in
             else:
-                X.covers[j] = False
-            vj = X.voters[j]
-            mj = X.members[j]
-            bj = X.able[j]
+                x_covers[j] = False
+            vj = x_voters[j]
+            mj = x_members[j]
+            bj = x_able[j]
             for i in range(n):
-                party = i == agg or i == vic
+                party = i in (agg, vic)
                 m_all = member[j, i] and alive[i]
                 mj[i] = m_all and not party
                 bj[i] = mj[i] and not absent[j, i] and not busy[i] and reach[i, vic]
@@ -407,11 +445,11 @@ if HAVE_NUMBA:
                 n_elig = 0
                 for i in range(n):
                     if vj[i] and not permanent[j, i]:
-                        X.keys[n_elig] = keys[i]
+                        x_keys[n_elig] = keys[i]
                         n_elig += 1
                 kth = np.inf
                 if free_seats > 0 and free_seats <= n_elig:
-                    srt = np.sort(X.keys[:n_elig])
+                    srt = np.sort(x_keys[:n_elig])
                     kth = srt[free_seats - 1]
                 for i in range(n):
                     if vj[i] and not permanent[j, i]:
@@ -432,7 +470,7 @@ if HAVE_NUMBA:
             else:
                 nd = np.ceil(quota[j] * min(n_vote, seats[j]) / seats[j] - 1e-9)
                 if veto[j]:
-                    vp = X.mask
+                    vp = x_mask
                     n_vp = 0
                     for i in range(n):
                         vp[i] = vj[i] and permanent[j, i]
@@ -446,34 +484,46 @@ if HAVE_NUMBA:
                     pd = _at_least(p_yes, vj, nd, t1, t2)
                 if n_vote == 0:
                     pd = 0.0
-            X.p_des[j] = pd
+            x_p_des[j] = pd
             # Participation (phases.response.assess; rules.<Doctrine>.chance).
-            will = X.will
-            pj = X.p_join[j]
+            will = x_will
+            pj = x_p_join[j]
             if ideal[j]:
                 for i in range(n):
                     pj[i] = 1.0 if bj[i] else 0.0
                 continue
             cred_term = P.join_credibility * cred[j]
             for i in range(n):
+                if not bj[i]:
+                    t1[i] = 0.0
+                    continue
+                if np.isnan(logit_common[i]):
+                    logit_common[i] = (
+                        P.join_base + P.join_affinity * margin[i]
+                    ) - P.join_cost * np.log(max(a_pow, 1e-12) / max(power[i], 1e-12))
                 lg = min(max(logit_common[i] + obligation_term[j] + cred_term, -30.0), 30.0)
                 will[i] = 1.0 / (1.0 + np.exp(-lg))
-                t1[i] = will[i] * power[i] if bj[i] else 0.0
+                t1[i] = will[i] * power[i]
             wins = (_psum(t1) + v_pow) >= P.force_margin * a_pow
             for i in range(n):
+                if not bj[i]:
+                    continue
                 d = doctrine[i]
                 if d == 1:
                     will[i] = 1.0
                 elif d == 2:
                     will[i] = 1.0 if (margin[i] > 0 and wins) else 0.0
-                t1[i] = will[i] * power[i] if bj[i] else 0.0
+                t1[i] = will[i] * power[i]
             total = _psum(t1)
             for i in range(n):
+                if not bj[i]:
+                    pj[i] = 0.0
+                    continue
                 if doctrine[i] != 1:
                     others = total - t1[i]
                     damp = 1.0 - P.free_riding * min(max(others / need, 0.0), 1.0)
                     will[i] = will[i] * damp
-                pj[i] = will[i] if bj[i] else 0.0
+                pj[i] = will[i]
 
     @_jit
     def _respond_and_fight(
@@ -489,19 +539,50 @@ if HAVE_NUMBA:
     ) -> None:
         """Sides, response and war of one crisis (``engine.clash``), then sanctions,
         learning and the year's metrics (``engine._resolve_attacks``)."""
-        (cap, arms, revis, alive, busy, member, cred, sanction_left, sanction_pen) = S
-        (reach, reach_in, hostility_in, similarity, affinity, drift, doctrine, weak, sim_t) = W
-        (kind, rule, quota, seats, veto, parties_vote, obligation_term, ideal, military,
-         sanctions, open_, permanent, absent, scope) = A  # fmt: skip
+        cap = S[0]
+        revis = S[2]
+        alive = S[3]
+        busy = S[4]
+        member = S[5]
+        cred = S[6]
+        sanction_left = S[7]
+        sanction_pen = S[8]
+        reach = W[0]
+        weak = W[7]
+        rule = A[1]
+        quota = A[2]
+        seats = A[3]
+        veto = A[4]
+        ideal = A[7]
+        military = A[8]
+        sanctions = A[9]
+        permanent = A[11]
         n = cap.shape[0]
         k = member.shape[0]
-        power = X.power
-        margin = X.margin
-        t1 = X.t1
+        x_able = X.able
+        x_attackers = X.attackers
+        x_covers = X.covers
+        x_defenders = X.defenders
+        x_designated = X.designated
+        x_free = X.free
+        x_helps = X.helps
+        x_joiners = X.joiners
+        x_margin = X.margin
+        x_members = X.members
+        x_p_join = X.p_join
+        x_power = X.power
+        x_sanctioners = X.sanctioners
+        x_t1 = X.t1
+        x_t2 = X.t2
+        x_voters = X.voters
+        x_yes = X.yes
+        power = x_power
+        margin = x_margin
+        t1 = x_t1
         # Sides: like-minded free states within reach help either side (C6, C7).
-        free = X.free
-        helps = X.helps
-        attackers = X.attackers
+        free = x_free
+        helps = x_helps
+        attackers = x_attackers
         for i in range(n):
             free[i] = alive[i] and not busy[i] and reach[i, vic] and i != agg and i != vic
             helps[i] = uu[2, i] < P.adhoc_support
@@ -510,21 +591,21 @@ if HAVE_NUMBA:
             t1[i] = power[i] if attackers[i] else 0.0
         aggressor_side = _psum(t1)
         # Response (phases.response.respond).
-        yes = X.yes
+        yes = x_yes
         for i in range(n):
             z = _ndtri(min(max(uu[0, i], 1e-12), 1 - 1e-12))
             yes[i] = margin[i] + P.vote_bias + P.vote_noise * z > 0
         yes[agg] = False
         yes[vic] = True
-        joiners = X.joiners
-        sanctioners = X.sanctioners
+        joiners = x_joiners
+        sanctioners = x_sanctioners
         for i in range(n):
             joiners[i] = False
             sanctioners[i] = False
         mil_ok = False
         san_ok = False
         for j in range(k):
-            vj = X.voters[j]
+            vj = x_voters[j]
             r = rule[j]
             n_vote = 0
             n_yes = 0
@@ -547,10 +628,10 @@ if HAVE_NUMBA:
                 d = n_vote > 0 and n_yes >= nd
                 if veto[j] and perm_no:
                     d = False
-            d = d and X.covers[j]
-            X.designated[j] = d
+            d = d and x_covers[j]
+            x_designated[j] = d
             if d:
-                pj = X.p_join[j]
+                pj = x_p_join[j]
                 for i in range(n):
                     if uu[1, i] < pj[i]:
                         joiners[i] = True
@@ -558,7 +639,7 @@ if HAVE_NUMBA:
                     mil_ok = True
                 if sanctions[j]:
                     san_ok = True
-                    mj = X.members[j]
+                    mj = x_members[j]
                     for i in range(n):
                         if mj[i] and yes[i]:
                             sanctioners[i] = True
@@ -567,7 +648,9 @@ if HAVE_NUMBA:
             t1[i] = power[i] if joiners[i] else 0.0
             any_join = any_join or joiners[i]
         coalition = _psum(t1)
-        is_military = mil_ok and any_join and (coalition + power[vic] >= P.force_margin * aggressor_side)
+        is_military = (
+            mil_ok and any_join and (coalition + power[vic] >= P.force_margin * aggressor_side)
+        )
         for i in range(n):
             t1[i] = cap[i] if alive[i] else 0.0
         world_cap = _psum(t1)
@@ -578,7 +661,7 @@ if HAVE_NUMBA:
         is_sanctions = san_ok and not is_military and weight > 0
         sanction_weight = weight if is_sanctions else 0.0
         # Defenders: the coalition (if it fights) and like-minded ad hoc helpers.
-        defenders = X.defenders
+        defenders = x_defenders
         for i in range(n):
             jn = joiners[i] and is_military
             joiners[i] = jn
@@ -599,7 +682,7 @@ if HAVE_NUMBA:
         loss_att = min(max(P.loss_rate * intensity * 2.0 * dfn / total, 0.0), 0.9)
         loss_def = min(max(P.loss_rate * intensity * 2.0 * att / total, 0.0), 0.9)
         world_cap_w = max(world_cap, 1e-300)
-        lost = X.t2
+        lost = x_t2
         for i in range(n):
             frac = (loss_att if attackers[i] else 0.0) + (loss_def if defenders[i] else 0.0)
             lost[i] = cap[i] * frac
@@ -633,18 +716,18 @@ if HAVE_NUMBA:
         # Learning (phases.learning.learn).
         if k > 0:
             for j in range(k):
-                des = X.designated[j]
+                des = x_designated[j]
                 if is_military and des:
                     record = 1.0
                 elif is_sanctions and des:
                     record = P.sanction_credit
                 else:
                     record = 0.0
-                if X.covers[j]:
+                if x_covers[j]:
                     cred[j] = cred[j] + P.credibility_rate * (record - cred[j])
             for j in range(k):
-                des = X.designated[j]
-                undefended = X.covers[j] and not (is_military or is_sanctions) and not ideal[j]
+                des = x_designated[j]
+                undefended = x_covers[j] and not (is_military or is_sanctions) and not ideal[j]
                 v_member = member[j, vic]
                 leave_v = v_member and undefended and uu[3, vic] < P.exit_undefended
                 a_member = member[j, agg]
@@ -655,8 +738,8 @@ if HAVE_NUMBA:
         covered = False
         designated_any = False
         for j in range(k):
-            covered = covered or X.covers[j]
-            designated_any = designated_any or X.designated[j]
+            covered = covered or x_covers[j]
+            designated_any = designated_any or x_designated[j]
         n_asked = 0
         n_joined = 0
         n_coalition = 0
@@ -664,9 +747,9 @@ if HAVE_NUMBA:
             asked = False
             pmax = 0.0
             for j in range(k):
-                if X.designated[j] and X.able[j, i]:
+                if x_designated[j] and x_able[j, i]:
                     asked = True
-                pmax = max(pmax, X.p_join[j, i])
+                pmax = max(pmax, x_p_join[j, i])
             if asked:
                 n_asked += 1
                 if uu[1, i] < pmax:
@@ -690,22 +773,33 @@ if HAVE_NUMBA:
     def _foresee(P: Any, X: Any, S: Any, agg: int, vic: int, perceived: float, best: float,
                  similarity: Any) -> float:  # fmt: skip
         """The aggressor's utility with the arrangements (``phases.aggression.decide``)."""
-        (cap, arms, revis, alive, busy, member, cred, _sl, _sp) = S
+        cap = S[0]
+        alive = S[3]
+        member = S[5]
         n = cap.shape[0]
         k = member.shape[0]
-        power = X.power
-        joins = X.t2
+        x_covers = X.covers
+        x_members = X.members
+        x_p_des = X.p_des
+        x_p_join = X.p_join
+        x_p_yes = X.p_yes
+        x_power = X.power
+        x_sanctions_ok = X.sanctions_ok
+        x_t1 = X.t1
+        x_t2 = X.t2
+        power = x_power
+        joins = x_t2
         for i in range(n):
             prod = 1.0
             for j in range(k):
-                cov = 1.0 if X.covers[j] else 0.0
-                prod = prod * (1.0 - cov * X.p_des[j] * X.p_join[j, i])
+                cov = 1.0 if x_covers[j] else 0.0
+                prod = prod * (1.0 - cov * x_p_des[j] * x_p_join[j, i])
             joins[i] = 1.0 - prod
         prod = 1.0
         for i in range(n):
             prod = prod * (1.0 - joins[i])
         q = 1.0 - prod
-        t1 = X.t1
+        t1 = x_t1
         for i in range(n):
             t1[i] = joins[i] * power[i]
         coalition = _psum(t1) / max(q, 1e-300) if q > 0 else 0.0
@@ -716,13 +810,13 @@ if HAVE_NUMBA:
         if k > 0:
             esw = -np.inf
             for j in range(k):
-                mj = X.members[j]
+                mj = x_members[j]
                 for i in range(n):
-                    t1[i] = ((1.0 if mj[i] else 0.0) * X.p_yes[i]) * cap[i]
+                    t1[i] = ((1.0 if mj[i] else 0.0) * x_p_yes[i]) * cap[i]
                 yes_cap = _psum(t1)
-                cov = 1.0 if X.covers[j] else 0.0
-                san = 1.0 if X.sanctions_ok[j] else 0.0
-                w = cov * X.p_des[j] * san * yes_cap / world_cap
+                cov = 1.0 if x_covers[j] else 0.0
+                san = 1.0 if x_sanctions_ok[j] else 0.0
+                w = cov * x_p_des[j] * san * yes_cap / world_cap
                 esw = max(esw, w)
         sanction_cost = esw * P.sanction_penalty * P.sanction_years
         against = _utility(
@@ -731,155 +825,186 @@ if HAVE_NUMBA:
         return (1.0 - q) * best + q * against - sanction_cost
 
     @_jit
-    def _year(P: Any, W: Any, A: Any, S: Any, X: Any, g: Any, yearly: Any, t: int) -> None:
-        (cap, arms, revis, alive, busy, member, cred, sanction_left, sanction_pen) = S
-        (reach, reach_in, hostility_in, similarity, affinity, drift, doctrine, weak, sim_t) = W
-        (kind, rule, quota, seats, veto, parties_vote, obligation_term, ideal, military,
-         sanctions, open_, permanent, absent, scope) = A  # fmt: skip
-        n = cap.shape[0]
-        k = member.shape[0]
-        # One call per block of draws: each call to the generator costs more
-        # than the number it returns.
-        u = g.random(X.u.shape)
-        n_alive = 0
-        for i in range(n):
-            busy[i] = False
-            if alive[i]:
-                n_alive += 1
-        yearly[0, t] = n_alive
-        # Growth (phases.growth.grow).
-        for i in range(n):
-            sanctioned = sanction_left[i] > 0
-            rate = (
-                P.g_mean
-                + drift[i]
-                - P.g_arms_cost * arms[i]
-                - (sanction_pen[i] if sanctioned else 0.0)
-                + P.g_noise * _normal(u[0, i])
-            )
-            if alive[i]:
-                cap[i] = cap[i] * np.exp(rate)
-            sanction_left[i] = sanction_left[i] - 1 if sanctioned else 0
-        # Arming (phases.arming.arm).
-        power = X.power
-        padded = X.padded
-        for i in range(n):
-            power[i] = cap[i] * arms[i] if alive[i] else 0.0
-            padded[i] = power[i]
-        padded[n] = 0.0
-        support = X.support
-        for i in range(n):
-            support[i] = 0.0
-        helpers = X.helpers
-        gathered = X.gathered
-        dmax = reach_in.shape[1]
-        for j in range(k):
-            for i in range(n):
-                helpers[i] = power[i] if (member[j, i] and alive[i]) else 0.0
-            helpers[n] = 0.0
-            weight = cred[j] * X.obligation[j]
-            for i in range(n):
-                for d in range(dmax):
-                    gathered[d] = helpers[reach_in[i, d]]
-                reachable = _psum(gathered)
-                mem = member[j, i] and alive[i]
-                covered_i = mem or (scope[j, i] and kind[j] == CS)
-                support[i] += weight * reachable if covered_i else 0.0
-        threat = X.threat
-        for i in range(n):
-            hostile = padded[reach_in[i, 0]] * hostility_in[i, 0]
-            for d in range(1, dmax):
-                hostile = max(hostile, padded[reach_in[i, d]] * hostility_in[i, d])
-            own = power[i] + support[i]
-            threat[i] = hostile / max(own, 1e-12)
-            excess = np.log(max(threat[i], 1e-12) / P.a_tolerance)
-            up = P.a_response * max(excess, 0.0) * (P.a_max - arms[i])
-            down = P.a_decay * (arms[i] - P.a_min)
-            if alive[i]:
-                arms[i] = min(max(arms[i] + up - down, P.a_min), P.a_max)
-        t1 = X.t1
-        for i in range(n):
-            t1[i] = arms[i] if alive[i] else 0.0
-        yearly[14, t] = _psum(t1) / max(n_alive, 1)
-        # Aggression (phases.aggression.decide).
-        for i in range(n):
-            power[i] = cap[i] * arms[i] if alive[i] else 0.0
-        n_att = 0
-        for a in range(n):
-            if not (alive[a] and not busy[a] and u[1, a] < P.opportunity * revis[a]):
-                continue
-            perceived = power[a] * np.exp(P.misperception * _normal(u[2, a]))
-            own_cap = cap[a]
-            best = -np.inf
-            victim = 0
-            first = True
-            for j in range(n):
-                if reach[a, j] and alive[j]:
-                    e = _utility(P, perceived, power[j], own_cap, cap[j], similarity[a, j])
-                else:
-                    e = -np.inf
-                if first or e > best:
-                    best = e
-                    victim = j
-                    first = False
-            if not (np.isfinite(best) and best > P.threshold):
-                continue
-            _assess(P, W, A, S, X, a, victim, u[5])
-            with_arr = _foresee(P, X, S, a, victim, perceived, best, similarity)
-            if with_arr > P.threshold:
-                X.att_agg[n_att] = a
-                X.att_vic[n_att] = victim
-                X.att_key[n_att] = u[3, a]
-                n_att += 1
-            else:
-                yearly[2, t] += 1.0
-            # ``_assess`` reuses the power scratch; restore this year's power.
-            for i in range(n):
-                power[i] = cap[i] * arms[i] if alive[i] else 0.0
-        # The attacks, one after another in the order of their keys.
-        if n_att > 0:
-            order = np.argsort(X.att_key[:n_att], kind="mergesort")
-            ua = g.random((n_att, X.u.shape[0], n))
-            out = X.out
-            for c in range(n_att):
-                a = X.att_agg[order[c]]
-                v = X.att_vic[order[c]]
-                if not (alive[a] and alive[v] and not busy[a] and not busy[v]):
-                    continue
-                _assess(P, W, A, S, X, a, v, u[5])
-                _respond_and_fight(P, W, A, S, X, a, v, ua[c], out)
-                for m in range(12):
-                    yearly[1 + m + (1 if m > 0 else 0), t] += out[m]
-        # Entry (phases.learning.enter).
-        close = X.t1
-        for j in range(k):
-            if not open_[j] or ideal[j]:
-                continue
-            rate = P.join_rate * cred[j]
-            cnt = 0
-            if kind[j] == CD:
-                for i in range(n):
-                    if member[j, i]:
-                        cnt += 1
-                t2 = X.t2
-                for i in range(n):
-                    for m in range(n):
-                        t2[m] = sim_t[i, m] if member[j, m] else 0.0
-                    close[i] = _psum(t2) / max(cnt, 1)
-            for i in range(n):
-                want = alive[i] and threat[i] > P.a_tolerance and not member[j, i] and u[4, i] < rate
-                if kind[j] == CD:
-                    want = want and close[i] >= P.min_similarity
-                X.mask[i] = want
-            for i in range(n):
-                member[j, i] = member[j, i] or X.mask[i]
-
-    @_jit
     def _run(P: Any, W: Any, A: Any, S: Any, X: Any, g: Any, years: int, yearly: Any,
              st_cap: Any, st_arms: Any, st_alive: Any, keep_states: bool) -> None:  # fmt: skip
-        cap, arms, alive = S[0], S[1], S[3]
+        """Run one replication's years (every phase of ``engine.run_batch``)."""
+        cap = S[0]
+        arms = S[1]
+        revis = S[2]
+        alive = S[3]
+        busy = S[4]
+        member = S[5]
+        cred = S[6]
+        sanction_left = S[7]
+        sanction_pen = S[8]
+        reach = W[0]
+        reach_in = W[1]
+        hostility_in = W[2]
+        similarity = W[3]
+        drift = W[5]
+        sim_t = W[8]
+        kind = A[0]
+        ideal = A[7]
+        open_ = A[10]
+        scope = A[13]
+        n = cap.shape[0]
+        k = member.shape[0]
+        x_att_agg = X.att_agg
+        x_att_key = X.att_key
+        x_att_vic = X.att_vic
+        x_gathered = X.gathered
+        x_helpers = X.helpers
+        x_mask = X.mask
+        x_obligation = X.obligation
+        x_out = X.out
+        x_padded = X.padded
+        x_power = X.power
+        x_support = X.support
+        x_t1 = X.t1
+        x_t2 = X.t2
+        x_threat = X.threat
+        x_u = X.u
         for t in range(years):
-            _year(P, W, A, S, X, g, yearly, t)
+            # One call per block of draws: each call to the generator costs more
+            # than the number it returns.
+            u = g.random(x_u.shape)
+            n_alive = 0
+            for i in range(n):
+                busy[i] = False
+                if alive[i]:
+                    n_alive += 1
+            yearly[0, t] = n_alive
+            # Growth (phases.growth.grow).
+            for i in range(n):
+                sanctioned = sanction_left[i] > 0
+                rate = (
+                    P.g_mean
+                    + drift[i]
+                    - P.g_arms_cost * arms[i]
+                    - (sanction_pen[i] if sanctioned else 0.0)
+                    + P.g_noise * _normal(u[0, i])
+                )
+                if alive[i]:
+                    cap[i] = cap[i] * np.exp(rate)
+                sanction_left[i] = sanction_left[i] - 1 if sanctioned else 0
+            # Arming (phases.arming.arm).
+            power = x_power
+            padded = x_padded
+            for i in range(n):
+                power[i] = cap[i] * arms[i] if alive[i] else 0.0
+                padded[i] = power[i]
+            padded[n] = 0.0
+            support = x_support
+            for i in range(n):
+                support[i] = 0.0
+            helpers = x_helpers
+            gathered = x_gathered
+            dmax = reach_in.shape[1]
+            for j in range(k):
+                for i in range(n):
+                    helpers[i] = power[i] if (member[j, i] and alive[i]) else 0.0
+                helpers[n] = 0.0
+                weight = cred[j] * x_obligation[j]
+                for i in range(n):
+                    for d in range(dmax):
+                        gathered[d] = helpers[reach_in[i, d]]
+                    reachable = _psum(gathered)
+                    mem = member[j, i] and alive[i]
+                    covered_i = mem or (scope[j, i] and kind[j] == CS)
+                    support[i] += weight * reachable if covered_i else 0.0
+            threat = x_threat
+            for i in range(n):
+                hostile = padded[reach_in[i, 0]] * hostility_in[i, 0]
+                for d in range(1, dmax):
+                    hostile = max(hostile, padded[reach_in[i, d]] * hostility_in[i, d])
+                own = power[i] + support[i]
+                threat[i] = hostile / max(own, 1e-12)
+                excess = np.log(max(threat[i], 1e-12) / P.a_tolerance)
+                up = P.a_response * max(excess, 0.0) * (P.a_max - arms[i])
+                down = P.a_decay * (arms[i] - P.a_min)
+                if alive[i]:
+                    arms[i] = min(max(arms[i] + up - down, P.a_min), P.a_max)
+            t1 = x_t1
+            for i in range(n):
+                t1[i] = arms[i] if alive[i] else 0.0
+            yearly[14, t] = _psum(t1) / max(n_alive, 1)
+            # Aggression (phases.aggression.decide).
+            for i in range(n):
+                power[i] = cap[i] * arms[i] if alive[i] else 0.0
+            n_att = 0
+            for a in range(n):
+                if not (alive[a] and not busy[a] and u[1, a] < P.opportunity * revis[a]):
+                    continue
+                perceived = power[a] * np.exp(P.misperception * _normal(u[2, a]))
+                own_cap = cap[a]
+                best = -np.inf
+                victim = 0
+                first = True
+                for j in range(n):
+                    if reach[a, j] and alive[j]:
+                        e = _utility(P, perceived, power[j], own_cap, cap[j], similarity[a, j])
+                    else:
+                        e = -np.inf
+                    if first or e > best:
+                        best = e
+                        victim = j
+                        first = False
+                if not (np.isfinite(best) and best > P.threshold):
+                    continue
+                _assess(P, W, A, S, X, a, victim, u[5])
+                with_arr = _foresee(P, X, S, a, victim, perceived, best, similarity)
+                if with_arr > P.threshold:
+                    x_att_agg[n_att] = a
+                    x_att_vic[n_att] = victim
+                    x_att_key[n_att] = u[3, a]
+                    n_att += 1
+                else:
+                    yearly[2, t] += 1.0
+                # ``_assess`` reuses the power scratch; restore this year's power.
+                for i in range(n):
+                    power[i] = cap[i] * arms[i] if alive[i] else 0.0
+            # The attacks, one after another in the order of their keys.
+            if n_att > 0:
+                order = np.argsort(x_att_key[:n_att], kind="mergesort")
+                ua = g.random((n_att, x_u.shape[0], n))
+                out = x_out
+                for c in range(n_att):
+                    a = x_att_agg[order[c]]
+                    v = x_att_vic[order[c]]
+                    if not (alive[a] and alive[v] and not busy[a] and not busy[v]):
+                        continue
+                    _assess(P, W, A, S, X, a, v, u[5])
+                    _respond_and_fight(P, W, A, S, X, a, v, ua[c], out)
+                    for m in range(12):
+                        yearly[1 + m + (1 if m > 0 else 0), t] += out[m]
+            # Entry (phases.learning.enter).
+            close = x_t1
+            for j in range(k):
+                if not open_[j] or ideal[j]:
+                    continue
+                rate = P.join_rate * cred[j]
+                cnt = 0
+                if kind[j] == CD:
+                    for i in range(n):
+                        if member[j, i]:
+                            cnt += 1
+                    t2 = x_t2
+                    for i in range(n):
+                        for m in range(n):
+                            t2[m] = sim_t[i, m] if member[j, m] else 0.0
+                        close[i] = _psum(t2) / max(cnt, 1)
+                for i in range(n):
+                    want = (
+                        alive[i]
+                        and threat[i] > P.a_tolerance
+                        and not member[j, i]
+                        and u[4, i] < rate
+                    )
+                    if kind[j] == CD:
+                        want = want and close[i] >= P.min_similarity
+                    x_mask[i] = want
+                for i in range(n):
+                    member[j, i] = member[j, i] or x_mask[i]
             if keep_states:
                 st_cap[t] = cap
                 st_arms[t] = arms
@@ -1096,13 +1221,21 @@ def run_batch_compiled(
         if on_year is not None:
             on_year(years)
 
-    if threads > 1 and r > 1:
-        # Small interleaved chunks balance the threads' work.
-        chunk = max(1, min(16, r // (4 * threads)))
-        with ThreadPoolExecutor(threads) as pool:
-            list(pool.map(lambda lo: some(lo, min(lo + chunk, r)), range(0, r, chunk)))
-    else:
-        some(0, r)
+    # Python's cyclic garbage collector would otherwise walk numba's many
+    # objects again and again while the calls allocate (about 10% of the run).
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        if threads > 1 and r > 1:
+            # Small interleaved chunks balance the threads' work.
+            chunk = max(1, min(16, r // (4 * threads)))
+            with ThreadPoolExecutor(threads) as pool:
+                list(pool.map(lambda lo: some(lo, min(lo + chunk, r)), range(0, r, chunk)))
+        else:
+            some(0, r)
+    finally:
+        if was_enabled:
+            gc.enable()
     states: dict[str, np.ndarray] = {}
     if keep_states:
         states = {"cap": st_cap, "arms": st_arms, "alive": st_alive}
