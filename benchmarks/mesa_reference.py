@@ -514,12 +514,17 @@ class CollsecMesaModel(mesa.Model):
                 san_ok = True
                 sanctioners |= {i for i in f.members[k] if yes[i]}
         coalition = sum(power[i] for i in joiners)
+        # Measures only where the victim alone cannot meet the aggressor's side.
+        needed = power[v] < rp.force_margin * aggressor_side
         military = (
-            mil_ok and bool(joiners) and coalition + power[v] >= rp.force_margin * aggressor_side
+            mil_ok
+            and needed
+            and bool(joiners)
+            and coalition + power[v] >= rp.force_margin * aggressor_side
         )
         world_cap = max(sum(s.cap for s in states if s.alive), 1e-300)
         weight = sum(states[i].cap for i in sanctioners) / world_cap
-        sanctions = san_ok and not military and weight > 0
+        sanctions = san_ok and needed and not military and weight > 0
         if not military:
             joiners = set()
         sanction_weight = weight if sanctions else 0.0
@@ -528,7 +533,7 @@ class CollsecMesaModel(mesa.Model):
         if sanctions:
             agg.sanction_left = rp.sanction_years
             agg.sanction_pen = rp.sanction_penalty * sanction_weight
-        self.learn(a, v, f.covers, designated, military, sanctions)
+        self.learn(a, v, f.covers, designated, military, sanctions, needed)
         self.totals["wars"] += 1
         self.totals["reversed"] += not won
         self.totals["deaths"] += died
@@ -591,8 +596,11 @@ class CollsecMesaModel(mesa.Model):
         designated: list[bool],
         military: bool,
         sanctions: bool,
+        needed: bool,
     ) -> None:
-        """Credibility moves toward the record; the undefended and the designated may leave."""
+        """Credibility moves toward the record; the undefended and the designated may leave.
+
+        A crisis the victim could meet alone does not test the pacts."""
         lp = self.params.learning
         u_victim, u_aggressor = self.rng.random(), self.rng.random()
         for k, pact in enumerate(self.pacts):
@@ -603,10 +611,11 @@ class CollsecMesaModel(mesa.Model):
                 record = 1.0
             elif designated[k] and sanctions:
                 record = lp.sanction_credit
-            pact.cred += lp.credibility_rate * (record - pact.cred)
+            if needed:
+                pact.cred += lp.credibility_rate * (record - pact.cred)
             if pact.ideal:
                 continue
-            if not (military or sanctions) and u_victim < lp.exit_undefended:
+            if needed and not (military or sanctions) and u_victim < lp.exit_undefended:
                 pact.members.discard(v)
             if designated[k] and u_aggressor < lp.exit_designated:
                 pact.members.discard(a)

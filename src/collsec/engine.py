@@ -362,7 +362,16 @@ def _resolve_attacks(
             resp.sanctions, prm.sanction_penalty * resp.sanction_weight, b.sanction_pen[rows, agg]
         )
         learn(
-            b, rows, agg, vic, s.covers, resp.designated, resp.military, resp.sanctions, uu[:, 3, :]
+            b,
+            rows,
+            agg,
+            vic,
+            s.covers,
+            resp.designated,
+            resp.military,
+            resp.sanctions,
+            uu[:, 3, :],
+            resp.needed,
         )
         designating = resp.designated[:, :, None] & s.able
         asked = designating.any(axis=1)

@@ -648,8 +648,13 @@ if HAVE_NUMBA:
             t1[i] = power[i] if joiners[i] else 0.0
             any_join = any_join or joiners[i]
         coalition = _psum(t1)
+        # Measures only where the victim alone cannot meet the aggressor's side.
+        needed = power[vic] < P.force_margin * aggressor_side
         is_military = (
-            mil_ok and any_join and (coalition + power[vic] >= P.force_margin * aggressor_side)
+            mil_ok
+            and needed
+            and any_join
+            and (coalition + power[vic] >= P.force_margin * aggressor_side)
         )
         for i in range(n):
             t1[i] = cap[i] if alive[i] else 0.0
@@ -658,7 +663,7 @@ if HAVE_NUMBA:
         for i in range(n):
             t1[i] = cap[i] if sanctioners[i] else 0.0
         weight = _psum(t1) / world_cap_s
-        is_sanctions = san_ok and not is_military and weight > 0
+        is_sanctions = san_ok and needed and not is_military and weight > 0
         sanction_weight = weight if is_sanctions else 0.0
         # Defenders: the coalition (if it fights) and like-minded ad hoc helpers.
         defenders = x_defenders
@@ -723,11 +728,13 @@ if HAVE_NUMBA:
                     record = P.sanction_credit
                 else:
                     record = 0.0
-                if x_covers[j]:
+                if x_covers[j] and needed:
                     cred[j] = cred[j] + P.credibility_rate * (record - cred[j])
             for j in range(k):
                 des = x_designated[j]
-                undefended = x_covers[j] and not (is_military or is_sanctions) and not ideal[j]
+                undefended = (
+                    x_covers[j] and needed and not (is_military or is_sanctions) and not ideal[j]
+                )
                 v_member = member[j, vic]
                 leave_v = v_member and undefended and uu[3, vic] < P.exit_undefended
                 a_member = member[j, agg]

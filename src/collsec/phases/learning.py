@@ -31,6 +31,7 @@ def learn(
     military: BoolArray,
     sanctions: BoolArray,
     u_exit: FloatArray,
+    needed: BoolArray | None = None,
 ) -> None:
     """Update credibility and membership after a batch of crises.
 
@@ -46,6 +47,11 @@ def learn(
         ``[c]``: the instrument used.
     u_exit
         ``[c, n]`` uniforms for the exit decisions.
+    needed
+        ``[c]``: the victim could not meet the aggressor alone. A crisis the
+        victim could handle alone does not test the arrangements: their
+        credibility stays, and the victim is not "left undefended". Default:
+        every crisis tests them.
     """
     lp = b.params.learning
     if not b.arrangements:
@@ -56,10 +62,11 @@ def learn(
         1.0,
         np.where(sanctions[:, None] & designated, lp.sanction_credit, 0.0),
     )
+    tested = covers if needed is None else covers & needed[:, None]
     cred = b.cred[rows]
-    b.cred[rows] = np.where(covers, cred + lp.credibility_rate * (record - cred), cred)
+    b.cred[rows] = np.where(tested, cred + lp.credibility_rate * (record - cred), cred)
     ideal = np.array([a.ideal for a in b.arrangements], dtype=bool)[None, :]
-    undefended = covers & ~(military | sanctions)[:, None] & ~ideal
+    undefended = tested & ~(military | sanctions)[:, None] & ~ideal
     v_member = b.member[rows, :, victim]
     leave_v = v_member & undefended & (u_exit[ci, victim] < lp.exit_undefended)[:, None]
     a_member = b.member[rows, :, aggressor]

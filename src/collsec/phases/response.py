@@ -282,6 +282,9 @@ class Response:
         ``[c]``: the instrument chosen.
     sanction_weight
         ``[c]``: sanctioners' share of world capability.
+    needed
+        ``[c]``: the victim alone could not meet the aggressor's side, so the
+        arrangements were called on to act.
     """
 
     yes: BoolArray
@@ -290,6 +293,7 @@ class Response:
     military: BoolArray
     sanctions: BoolArray
     sanction_weight: FloatArray
+    needed: BoolArray
 
 
 def respond(b: Batch, s: Assessment, u: FloatArray, aggressor_side: FloatArray) -> Response:
@@ -330,12 +334,20 @@ def respond(b: Batch, s: Assessment, u: FloatArray, aggressor_side: FloatArray) 
             sanctioners |= d[:, None] & s.members[:, j, :] & yes
     coalition = (joiners * s.power).sum(axis=1)
     victim = s.power[ci, s.victim]
+    # Collective measures are taken only where they are needed: a victim that
+    # can meet the aggressor's side alone is left to its own defence (Charter
+    # art. 51; members do not pay for a public good already provided, Olson
+    # and Zeckhauser 1966). The organisation still finds against the aggressor.
+    needed = victim < prm.force_margin * aggressor_side
     military = (
-        mil_ok & joiners.any(axis=1) & (coalition + victim >= prm.force_margin * aggressor_side)
+        mil_ok
+        & needed
+        & joiners.any(axis=1)
+        & (coalition + victim >= prm.force_margin * aggressor_side)
     )
     world_cap = np.maximum((b.cap[s.rows] * b.alive[s.rows]).sum(axis=1), 1e-300)
     weight = (sanctioners * s.cap).sum(axis=1) / world_cap
-    sanctions = san_ok & ~military & (weight > 0)
+    sanctions = san_ok & needed & ~military & (weight > 0)
     return Response(
         yes=yes,
         designated=designated,
@@ -343,4 +355,5 @@ def respond(b: Batch, s: Assessment, u: FloatArray, aggressor_side: FloatArray) 
         military=military,
         sanctions=sanctions,
         sanction_weight=np.where(sanctions, weight, 0.0),
+        needed=needed,
     )
