@@ -180,6 +180,7 @@ def _base(
     arming: str,
     seed: int,
     power_measure: str = "cinc",
+    capability_lag: int = 0,
 ) -> tuple[Scenario, World]:
     """The historical scenario (default phase parameters) and its built world, cached.
 
@@ -190,6 +191,7 @@ def _base(
         contiguity_max_type=contiguity_max_type,
         tie_strength=dict(tie_strength),
         power_measure=power_measure,
+        capability_lag=capability_lag,
     )
     base = Parameters(arming=ArmingParams.model_validate_json(arming))
     with warnings.catch_warnings():
@@ -218,6 +220,7 @@ def _setup(
         params.arming.model_dump_json(),
         hp.seed,
         hp.power_measure,
+        hp.capability_lag,
     )
     spec = sc.world
     assert isinstance(spec, ExplicitWorld)

@@ -165,7 +165,7 @@ def validate(
     # does not rise and the severity exponent is less stable across seeds
     # (docs/history.md, section 4).
     world_hp = (hp or load_history_params()).with_(
-        overrides={}, power_measure=power_measure, revisionism=revisionism
+        overrides={}, power_measure=power_measure, revisionism=revisionism, capability_lag=0
     )
     for name, value, allowed in (
         ("power_measure", power_measure, POWER_MEASURES),

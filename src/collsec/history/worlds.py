@@ -154,6 +154,7 @@ class HistoryParams:
     power_measure: str = "cinc"
     revisionism: str = "constant"
     revisionism_window: int = 10
+    capability_lag: int = 0
     overrides: dict[str, Any] = field(default_factory=dict)
     obligation: dict[str, float] = field(default_factory=dict)
     instruments: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -199,6 +200,7 @@ def load_history_params(path: Path | str | None = None) -> HistoryParams:
             power_measure=str(raw.get("power_measure", "cinc")),
             revisionism=str(raw.get("revisionism", "constant")),
             revisionism_window=int(raw.get("revisionism_window", 10)),
+            capability_lag=int(raw.get("capability_lag", 0)),
             overrides=dict(raw.get("overrides") or {}),
             obligation={k: float(v) for k, v in (raw.get("obligation") or {}).items()},
             instruments={
@@ -221,6 +223,8 @@ def load_history_params(path: Path | str | None = None) -> HistoryParams:
         )
     if hp.revisionism_window < 1:
         raise CollsecError(_("must be at least 1"), source=source, field="revisionism_window")
+    if not 0 <= hp.capability_lag <= 10:
+        raise CollsecError(_("must be from 0 to 10"), source=source, field="capability_lag")
     if hp.power_measure not in POWER_MEASURES:
         raise CollsecError(
             _("{value!r} is not one of {allowed}").format(
@@ -476,6 +480,19 @@ def historical_scenario(
     notes: list[str] = []
     system = _quiet(data.system_members, year, notes=notes, what="system", data_dir=data_dir)
     caps = _quiet(data.capabilities, year, notes=notes, what="capabilities", data_dir=data_dir)
+    if hp.capability_lag:
+        # The balance before the crisis: the crisis year's own figures carry
+        # its mobilisation (docs/history.md). A state with no figures for the
+        # earlier year (new to the system) keeps its own year's.
+        before = _quiet(
+            data.capabilities,
+            year - hp.capability_lag,
+            notes=notes,
+            what="capabilities",
+            data_dir=data_dir,
+        )
+        fresh = caps[~caps["ccode"].isin(before["ccode"])]
+        caps = pd.concat([before, fresh], ignore_index=True)
     majors = _quiet(data.major_powers, year, notes=notes, what="majors", data_dir=data_dir)
     members_fn = data.league_members if org == "league" else data.un_members
     orgm = _quiet(members_fn, year, notes=notes, what=org, data_dir=data_dir)
