@@ -16,6 +16,7 @@ from collsec.arrangements import Arrangement, arrangements_for_regime
 from collsec.engine import run_batch
 from collsec.errors import CollsecError
 from collsec.fast import run_batch_compiled
+from collsec.i18n import _
 from collsec.results import Comparison, SimulationResult
 from collsec.scenario import REGIMES, GeneratedWorld, Scenario, load_scenario
 from collsec.seeds import (
@@ -65,28 +66,49 @@ ENGINES: tuple[str, ...] = ("auto", "numpy", "compiled")
 """The engines :func:`simulate` can run (they give the same numbers)."""
 
 
-def _use_compiled(engine: str, arrangements: list[Arrangement], n: int, crises: bool) -> bool:
+def check_engine(engine: str, scenario: Scenario) -> None:
+    """Check an engine choice against a scenario before any work is done.
+
+    Raises
+    ------
+    CollsecError
+        For an unknown engine, or ``compiled`` without numba or with the
+        scenario's crisis log on.
+    """
     if engine not in ENGINES:
-        raise CollsecError(f"must be one of {', '.join(ENGINES)}, not {engine!r}", field="engine")
+        raise CollsecError(
+            _("must be one of {choices}, not {value!r}").format(
+                choices=", ".join(ENGINES), value=engine
+            ),
+            field="engine",
+        )
+    if engine != "compiled":
+        return
+    if not fast.HAVE_NUMBA:
+        raise CollsecError(
+            _('needs numba: pip install "collsec[fast]", or use engine "numpy"'), field="engine"
+        )
+    if scenario.output.crises:
+        raise CollsecError(
+            _(
+                "the compiled engine keeps no crisis log: set output.crises to false, "
+                'or use engine "numpy"'
+            ),
+            field="engine",
+        )
+
+
+def _use_compiled(engine: str, arrangements: list[Arrangement], n: int, crises: bool) -> bool:
     if engine == "numpy":
         return False
     ok = fast.supports(arrangements, n)
     if engine == "auto":
         return ok and not crises
-    if not fast.HAVE_NUMBA:
-        raise CollsecError(
-            'needs numba: pip install "collsec[fast]", or use engine "numpy"', field="engine"
-        )
     if not ok:
         raise CollsecError(
-            f"the compiled engine implements the built-in rules on at most {fast.MAX_STATES} "
-            "states",
-            field="engine",
-        )
-    if crises:
-        raise CollsecError(
-            "the compiled engine keeps no crisis log: set output.crises to false, "
-            'or use engine "numpy"',
+            _("the compiled engine implements the built-in rules on at most {n} states").format(
+                n=fast.MAX_STATES
+            ),
             field="engine",
         )
     return True
@@ -151,6 +173,7 @@ def simulate(
         raise CollsecError("must be at least 1", field="batch_size")
     if threads < 1:
         raise CollsecError("must be at least 1", field="threads")
+    check_engine(engine, sc)
     root = root_sequence(seed_value)
     world = make_world(sc, root)
     arrs = arrangements_for_regime(sc, world, regime)
@@ -201,8 +224,12 @@ def compare(
     seed: SeedLike = None,
     batch_size: int = 1000,
     progress: Progress | None = None,
+    engine: str = "auto",
+    threads: int = 1,
 ) -> Comparison:
     """Run several regimes on the same world with the same seeds (C10).
+
+    ``engine`` and ``threads`` are those of :func:`simulate`.
 
     Examples
     --------
@@ -214,7 +241,15 @@ def compare(
     sc, seed_value = _resolve(scenario, replications, years, seed)
     return Comparison(
         {
-            r: simulate(sc, r, seed=seed_value, batch_size=batch_size, progress=progress)
+            r: simulate(
+                sc,
+                r,
+                seed=seed_value,
+                batch_size=batch_size,
+                progress=progress,
+                engine=engine,
+                threads=threads,
+            )
             for r in regimes
         }
     )

@@ -74,6 +74,7 @@ from rich.table import Table
 from rich.text import Text
 
 from collsec import __version__
+from collsec.api import check_engine
 from collsec.api import compare as api_compare
 from collsec.api import simulate as api_simulate
 from collsec.console import (
@@ -329,17 +330,22 @@ def _execute(
     out: Path | None,
     as_json: bool,
     plots: bool,
+    engine: str = "auto",
 ) -> None:
     """Run, write the folder, and print the table or the JSON object."""
+    if engine == "compiled" and sc.output.crises:
+        sc = sc.with_overrides({"output.crises": False})
+        _note(_("The compiled engine keeps no crisis log: no crises table is written."))
+    check_engine(engine, sc)
     folder = prepare_output(out, sc.name)
     total = sc.replications * sc.horizon * len(regimes)
     description = _("Simulating {n} regime(s)").format(n=len(regimes))
     with progress_bar(total, description) as advance:
         if single:
-            result = api_simulate(sc, regimes[0], progress=advance)
+            result = api_simulate(sc, regimes[0], progress=advance, engine=engine)
             comparison = Comparison({regimes[0]: result})
         else:
-            comparison = api_compare(sc, regimes, progress=advance)
+            comparison = api_compare(sc, regimes, progress=advance, engine=engine)
     written = write_output(comparison, folder, plots)
     _note(_("Wrote {n} files to {folder}").format(n=len(written), folder=folder))
     if as_json:
@@ -382,6 +388,14 @@ _OUT = typer.Option(
     dir_okay=True,
 )
 _JSON = typer.Option(False, "--json", help=_("Print one JSON object on stdout instead of a table."))
+_ENGINE = typer.Option(
+    "auto",
+    "--engine",
+    help=_(
+        "Engine: numpy, compiled (numba; same numbers, faster, no crisis log) or auto "
+        "(compiled when installed and the scenario keeps no crisis log)."
+    ),
+)
 
 
 # --------------------------------------------------------------------------- commands
@@ -416,11 +430,12 @@ def compare_cmd(
     regimes: str | None = typer.Option(
         None, "--regimes", help=_("Comma-separated regimes (default: all four).")
     ),
+    engine: str = _ENGINE,
 ) -> None:
     """Compare self-help, collective defence, collective security and its ideal (C10)."""
     chosen = parse_regimes(regimes, REGIMES)
     sc = _with_run_settings(scenario, reps, years, seed)
-    _execute(sc, chosen, single=False, out=out, as_json=as_json, plots=not no_plots)
+    _execute(sc, chosen, single=False, out=out, as_json=as_json, plots=not no_plots, engine=engine)
 
 
 @app.command("run")
@@ -435,6 +450,7 @@ def run_cmd(
     out: Path | None = _OUT,
     as_json: bool = _JSON,
     no_plots: bool = typer.Option(False, "--no-plots", help=_("Do not draw PNG plots.")),
+    engine: str = _ENGINE,
 ) -> None:
     """Run one regime of a scenario."""
     if regime not in RUN_REGIMES:
@@ -445,7 +461,7 @@ def run_cmd(
             field="--regime",
         )
     sc = _with_run_settings(scenario, reps, years, seed)
-    _execute(sc, [regime], single=True, out=out, as_json=as_json, plots=not no_plots)
+    _execute(sc, [regime], single=True, out=out, as_json=as_json, plots=not no_plots, engine=engine)
 
 
 @scenario_app.command("list")

@@ -150,3 +150,15 @@ def test_psum_is_numpy_sum() -> None:
     for n in [*range(300), 463, 464, 465, 911, 913, 1809, 3600]:
         a = rng.standard_normal(n) * 10.0 ** rng.integers(-6, 6, n)
         assert fast._psum(a) == a.sum(), n
+
+
+def test_cli_compiled_engine_turns_the_crisis_log_off(tmp_path: Any) -> None:
+    from collsec.cli import main
+
+    out = tmp_path / "run"
+    with pytest.raises(SystemExit) as done:
+        main(["run", "default", "--reps", "3", "--years", "20", "--engine", "compiled",
+              "--no-plots", "--out", str(out)])  # fmt: skip
+    assert done.value.code in (0, None)
+    assert (out / "summary.json").exists()
+    assert not (out / "crises.parquet").exists()
