@@ -19,7 +19,7 @@ per column (in leave-one-out, the most frequent label of the other cases).
 Usage::
 
     PYTHONPATH=src python scripts/calibrate_cases.py \\
-        [--book ../shared/data/cases/cases.csv] [--data-dir ../shared/data/cow] \\
+        [--book ../shared/data/cases/cases.csv [--book heldout]] [--data-dir ../shared/data/cow] \\
         [--draws 600] [--test heldout] [--write]
 
 ``--write`` stores the chosen point in ``src/collsec/history/params.yaml``.
@@ -45,7 +45,7 @@ from collsec.history.evaluate import (
 from collsec.history.worlds import load_history_params
 
 GRID: dict[str, tuple[float, ...]] = {
-    "params.response.vote_bias": (0.1, 0.3, 0.5),
+    "params.response.vote_bias": (0.0, 0.1, 0.3, 0.5),
     "params.response.tie_weight": (1.0, 0.5, 0.25),
     "params.response.vote_noise": (0.15, 0.3),
     "params.response.sanction_war_effect": (0.3, 0.6),
@@ -72,14 +72,20 @@ def per_column(hits: list[dict[str, bool]]) -> str:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     root = Path(__file__).resolve().parents[1]
-    ap.add_argument("--book", default=str(root.parent / "shared/data/cases/cases.csv"))
+    ap.add_argument(
+        "--book",
+        action="append",
+        help="case book to calibrate on (a path or a bundled name; repeat to pool books; "
+        "default: the development book)",
+    )
     ap.add_argument("--data-dir", default=str(root.parent / "shared/data/cow"))
     ap.add_argument("--draws", type=int, default=600)
     ap.add_argument("--test", default=None, help="test book scored after the choice (or heldout)")
     ap.add_argument("--write", action="store_true")
     args = ap.parse_args()
     warnings.simplefilter("ignore")
-    rows = read_case_book(args.book)
+    books = args.book or [str(root.parent / "shared/data/cases/cases.csv")]
+    rows = [row for book in books for row in read_case_book(resolve_case_book(book))]
     base = load_history_params().with_(draws=args.draws)
     keys = list(GRID)
     points = list(itertools.product(*(GRID[k] for k in keys)))
