@@ -43,6 +43,7 @@ import itertools
 from mesa_reference import CollsecMesaModel
 
 import collsec
+from collsec import fast
 from collsec.api import make_world
 from collsec.scenario import Scenario, load_scenario
 
@@ -155,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
     sc = sc.replace(horizon=years)
     engine = args.engine
     if engine == "auto":
-        engine = "compiled" if collsec.fast.supports([], 0) else "numpy"
+        engine = "compiled" if fast.supports([], 0) else "numpy"
     cores = max(1, args.cores)
     # The compiled engine uses threads; the NumPy engine, processes.
     threads = cores if engine == "compiled" and args.workers is None else 1

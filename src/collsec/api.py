@@ -8,14 +8,13 @@ its own seed child, so results do not depend on the batch size.
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from collsec import fast
 from collsec.arrangements import Arrangement, arrangements_for_regime
 from collsec.engine import run_batch
 from collsec.errors import CollsecError
-from collsec.fast import run_batch_compiled
 from collsec.i18n import _
 from collsec.results import Comparison, SimulationResult
 from collsec.scenario import REGIMES, GeneratedWorld, Scenario, load_scenario
@@ -66,6 +65,11 @@ ENGINES: tuple[str, ...] = ("auto", "numpy", "compiled")
 """The engines :func:`simulate` can run (they give the same numbers)."""
 
 
+def _numba_installed() -> bool:
+    # Found without importing: numba takes a noticeable share of a command's start.
+    return importlib.util.find_spec("numba") is not None
+
+
 def check_engine(engine: str, scenario: Scenario) -> None:
     """Check an engine choice against a scenario before any work is done.
 
@@ -84,7 +88,7 @@ def check_engine(engine: str, scenario: Scenario) -> None:
         )
     if engine != "compiled":
         return
-    if not fast.HAVE_NUMBA:
+    if not _numba_installed():
         raise CollsecError(
             _('needs numba: pip install "collsec[fast]", or use engine "numpy"'), field="engine"
         )
@@ -99,8 +103,10 @@ def check_engine(engine: str, scenario: Scenario) -> None:
 
 
 def _use_compiled(engine: str, arrangements: list[Arrangement], n: int, crises: bool) -> bool:
-    if engine == "numpy":
+    if engine == "numpy" or (engine == "auto" and (crises or not _numba_installed())):
         return False
+    from collsec import fast
+
     ok = fast.supports(arrangements, n)
     if engine == "auto":
         return ok and not crises
@@ -185,6 +191,8 @@ def simulate(
         count = min(batch_size, total - done)
         gens = replication_generators(root, first_replication + done, count)
         if compiled:
+            from collsec.fast import run_batch_compiled
+
             rec = run_batch_compiled(
                 world,
                 arrs,
