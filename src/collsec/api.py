@@ -109,7 +109,10 @@ def _use_compiled(engine: str, arrangements: list[Arrangement], n: int, crises: 
 
     ok = fast.supports(arrangements, n)
     if engine == "auto":
-        return ok and not crises
+        # Only where it is ready (a first compilation costs more than most
+        # runs) and gives the NumPy engine's bits, so that auto's choice never
+        # changes a result.
+        return ok and fast.is_ready() and not fast.numpy_uses_own_math()
     if not ok:
         raise CollsecError(
             _("the compiled engine implements the built-in rules on at most {n} states").format(
@@ -152,8 +155,10 @@ def simulate(
         Called with replication-years done.
     engine
         ``numpy`` (the batched engine), ``compiled`` (:mod:`collsec.fast`: the
-        same numbers, faster, but no crisis log) or ``auto`` (``compiled`` when
-        numba is installed and the scenario keeps no crisis log).
+        same numbers, faster, but no crisis log; compiled on first use, then
+        cached on disk) or ``auto`` (``compiled`` when numba is installed, the
+        scenario keeps no crisis log, the engine is already compiled
+        (:func:`collsec.fast.warm`) and gives the same bits on this CPU).
     threads
         Replications the compiled engine runs at once (results do not depend on it).
 

@@ -37,6 +37,7 @@ the NumPy engine's job: runs that keep it use :func:`collsec.engine.run_batch`.
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, NamedTuple
@@ -199,6 +200,37 @@ def _pack(params: Parameters) -> _P:
 
 MAX_STATES = 3600
 """Longest row the compiled engine sums in NumPy's order (``_pw5``'s limit)."""
+
+
+def is_ready() -> bool:
+    """True if the compiled engine starts without compiling first.
+
+    It is ready once compiled in this process, or when numba's disk cache
+    holds it for this source (the first compilation takes a minute or two).
+    Read from numba's cache internals; if they change, the answer is False.
+    """
+    if not HAVE_NUMBA:
+        return False
+    if _run.signatures:
+        return True
+    dispatcher: Any = _run
+    try:
+        return bool(dispatcher._cache._cache_file._load_index())
+    except Exception:  # pragma: no cover - numba internals
+        return False
+
+
+def warm() -> None:
+    """Compile the engine now (or load it from the disk cache)."""
+    from collsec.api import make_world
+    from collsec.arrangements import arrangements_for_regime
+    from collsec.scenario import load_scenario
+
+    sc = load_scenario("default")
+    world = make_world(sc, 0)
+    gens = [np.random.default_rng(0)]
+    run_batch_compiled(world, arrangements_for_regime(sc, world, "as_specified"), sc.params, gens,
+                       0, 2)  # fmt: skip
 
 
 def supports(arrangements: list[Arrangement], n: int = 0) -> bool:
@@ -1018,6 +1050,21 @@ if HAVE_NUMBA:
                 st_alive[t] = alive
 
 
+if HAVE_NUMBA:
+
+    @_jit
+    def _run_many(P: Any, W: Any, A: Any, X: Any, gens: Any, lo: int, hi: int, years: int,
+                  cap: Any, arms: Any, revis: Any, alive: Any, busy: Any, member: Any, cred: Any,
+                  sanction_left: Any, sanction_pen: Any, yearly: Any, st_cap: Any, st_arms: Any,
+                  st_alive: Any, keep_states: bool) -> None:  # fmt: skip
+        """Run replications ``lo`` to ``hi - 1``, each from its own generator."""
+        for i in range(lo, hi):
+            S = (cap[i], arms[i], revis[i], alive[i], busy[i], member[i], cred[i],
+                 sanction_left[i], sanction_pen[i])  # fmt: skip
+            _run(P, W, A, S, X, gens[i], years, yearly[i], st_cap[i], st_arms[i], st_alive[i],
+                 keep_states)  # fmt: skip
+
+
 class _Scratch(NamedTuple):
     u: FloatArray
     power: FloatArray
@@ -1205,41 +1252,38 @@ def run_batch_compiled(
         st_cap = st_arms = np.zeros((r, 0, n))
         st_alive = np.zeros((r, 0, n), dtype=bool)
 
-    def some(lo: int, hi: int) -> None:
-        # Every scratch array is written before it is read, so a thread reuses one.
-        X = _scratch(n, k, dmax, arrangements)
-        for i in range(lo, hi):
-            one(i, X)
+    busy = np.zeros((r, n), dtype=bool)
+    typed_gens = numba.typed.List(gens)
 
-    def one(i: int, X: _Scratch) -> None:
-        S = (
-            cap[i],
-            arms[i],
-            revis[i],
-            alive[i],
-            np.zeros(n, dtype=bool),
-            member[i],
-            cred[i],
-            sanction_left[i],
-            sanction_pen[i],
-        )
-        _run(P, W, A, S, X, gens[i], years, yearly[i], st_cap[i], st_arms[i], st_alive[i],
-             keep_states)  # fmt: skip
+    local = threading.local()
+
+    def some(lo: int, hi: int) -> None:
+        # Every scratch array is written before it is read, so a thread reuses
+        # its own; a chunk of replications is one compiled call.
+        X = getattr(local, "scratch", None)
+        if X is None:
+            X = local.scratch = _scratch(n, k, dmax, arrangements)
+        _run_many(P, W, A, X, typed_gens, lo, hi, years, cap, arms, revis, alive, busy, member,
+                  cred, sanction_left, sanction_pen, yearly, st_cap, st_arms, st_alive,
+                  keep_states)  # fmt: skip
         if on_year is not None:
-            on_year(years)
+            on_year(years * (hi - lo))
 
     # Python's cyclic garbage collector would otherwise walk numba's many
     # objects again and again while the calls allocate (about 10% of the run).
     was_enabled = gc.isenabled()
     gc.disable()
     try:
+        # Chunks of replications: progress is reported per chunk, and the
+        # threads' work is balanced by taking chunks in turn.
+        chunk = max(1, min(16, r // (16 * threads)))
+        starts = range(0, r, chunk)
         if threads > 1 and r > 1:
-            # Small interleaved chunks balance the threads' work.
-            chunk = max(1, min(16, r // (4 * threads)))
             with ThreadPoolExecutor(threads) as pool:
-                list(pool.map(lambda lo: some(lo, min(lo + chunk, r)), range(0, r, chunk)))
+                list(pool.map(lambda lo: some(lo, min(lo + chunk, r)), starts))
         else:
-            some(0, r)
+            for lo in starts:
+                some(lo, min(lo + chunk, r))
     finally:
         if was_enabled:
             gc.enable()

@@ -135,6 +135,21 @@ def test_auto_picks_the_compiled_engine_only_without_a_crisis_log() -> None:
     )
 
 
+def test_auto_runs_the_compiled_engine_once_it_is_ready(monkeypatch: pytest.MonkeyPatch) -> None:
+    fast.warm()
+    assert fast.is_ready()
+    calls: list[int] = []
+    real = fast.run_batch_compiled
+
+    def counting(*args: Any, **kw: Any) -> Any:
+        calls.append(1)
+        return real(*args, **kw)
+
+    monkeypatch.setattr(fast, "run_batch_compiled", counting)
+    collsec.simulate(lean(load_scenario("default")), replications=2, years=5, seed=1)
+    assert calls == ([] if fast.numpy_uses_own_math() else [1])
+
+
 def test_compiled_engine_refuses_a_crisis_log() -> None:
     with pytest.raises(CollsecError, match=r"output\.crises"):
         collsec.simulate("default", replications=1, years=2, engine="compiled")
