@@ -65,8 +65,14 @@ def run_chunk(task: ChunkTask) -> pd.DataFrame:
         (and ``<input>_label`` for discrete ones), then every summary metric.
     """
     frames = []
+    # A sweep keeps summary metrics only: no crisis log or per-year output
+    # (they change no number, and without them the compiled engine can run).
+    base = {
+        **task.base,
+        "output": {**task.base.get("output", {}), "crises": False, "yearly": False},
+    }
     for cell in task.cells:
-        sc = apply_overrides(task.base, cell.overrides, source=f"cell {cell.index}")
+        sc = apply_overrides(base, cell.overrides, source=f"cell {cell.index}")
         for regime in task.regimes:
             res = simulate(
                 sc,
