@@ -683,3 +683,52 @@ def test_an_absent_member_does_not_join_the_coalition(make_scenario: Any, make_s
     p1 = b.world.index["P1"]
     assert not s.able[0, 0, p1]
     assert s.p_join[0, 0, p1] == 0.0
+
+
+def test_measures_only_where_the_victim_cannot_meet_the_aggressor_alone(
+    make_scenario: Any, make_state: Any
+) -> None:
+    """Departure 14 (Charter art. 51; Olson and Zeckhauser 1966): the finding stands,
+    but force and sanctions come only where the victim alone falls short."""
+    b = _batch(_council_world(make_scenario, make_state, absent=("P1",)))
+    force_margin = b.params.response.force_margin
+    # Equal power: the victim alone meets the aggressor (force_margin 1 or less).
+    assert force_margin <= 1.0
+    _, resp = _respond(b, "X", "V")
+    assert resp.designated[0, 0]
+    assert not resp.needed[0]
+    assert not resp.military[0]
+    assert not resp.sanctions[0]
+    # A weaker victim: the same finding now brings measures (the members that
+    # voted yes sanction, or the coalition fights).
+    b.cap[0, b.world.index["V"]] = 0.25
+    _, resp = _respond(b, "X", "V")
+    assert resp.designated[0, 0]
+    assert resp.needed[0]
+    assert resp.military[0] or resp.sanctions[0]
+
+
+def test_a_crisis_the_victim_meets_alone_does_not_test_the_arrangement(
+    make_scenario: Any, make_state: Any
+) -> None:
+    sc = make_scenario(
+        [make_state(c, 1.0) for c in "ABC"],
+        arrangements=[{"name": "cs", "kind": "collective_security", "credibility": 0.6}],
+        params={"learning": {"credibility_rate": 0.2, "exit_undefended": 1.0}},
+    )
+    b = _batch(sc)
+    learn(
+        b,
+        ROW,
+        np.array([0]),
+        np.array([1]),
+        covers=np.array([[True]]),
+        designated=np.array([[True]]),
+        military=np.array([False]),
+        sanctions=np.array([False]),
+        u_exit=np.zeros((1, 3)),  # everyone would leave if left undefended
+        needed=np.array([False]),
+    )
+    assert b.cred[0, 0] == pytest.approx(0.6)
+    assert b.member[0, 0, 1]  # the victim was not left undefended: it stays
+    assert not b.member[0, 0, 0]  # the designated aggressor still walks out
