@@ -10,7 +10,7 @@ import pytest
 
 from collsec.data import DataYearWarning
 from collsec.errors import CollsecError
-from collsec.history.worlds import historical_scenario, s_score
+from collsec.history.worlds import historical_scenario, load_history_params, s_score
 from collsec.scenario import CouncilRule, ExplicitWorld
 
 
@@ -92,3 +92,23 @@ def test_s_score_identical_and_opposite_portfolios() -> None:
 def test_league_did_not_exist_in_1919(cow_dir: Path) -> None:
     with pytest.raises(CollsecError, match="did not exist in 1919"):
         historical_scenario(1919, "league", data_dir=cow_dir)
+
+
+def test_capability_lag_reads_the_year_before_and_keeps_new_states(cow_dir: Path) -> None:
+    """Case prediction weighs the balance before the crisis (docs/history.md): the
+    crisis year's own figures carry its mobilisation (Kuwait's 1990 spending is 8.5
+    times its 1989 figure). A state new to the system keeps its own year's figures."""
+    hp = load_history_params()
+
+    def caps(year: int, lag: int) -> dict[str, float]:
+        sc = historical_scenario(year, "un", data_dir=cow_dir, hp=hp.with_(capability_lag=lag))
+        assert isinstance(sc.world, ExplicitWorld)
+        return {s.code: s.capability for s in sc.world.states}
+
+    now, before = caps(1990, 0), caps(1990, 1)
+    assert now["690"] > now["645"]  # Kuwait outspends Iraq in 1990 itself
+    assert before["690"] < before["645"] / 2  # not in 1989
+    # Croatia (344) enters the system in 1992: no 1991 figures, so it keeps 1992's.
+    lagged = caps(1992, 1)
+    assert lagged["344"] > min(lagged.values())  # not the floor of a state without figures
+    assert lagged["344"] == pytest.approx(caps(1992, 0)["344"], rel=0.5)
