@@ -14,7 +14,7 @@ Commands
 ``collsec params [--group G]``
     Every parameter with its default, range and meaning, read from the
     scenario schema (:func:`collsec.scenario.parameter_table`), never declared
-    twice.
+    twice; the meaning (the English Field description) is translated when shown.
 ``collsec version``
     The package version.
 
@@ -32,6 +32,15 @@ called. A module that does not exist yet (a ``ModuleNotFoundError`` naming
 exactly that module, or its own missing package under ``collsec``) is skipped;
 any other error, including a ``ModuleNotFoundError`` for something the module
 itself imports, surfaces, so a broken extension is never silently hidden.
+
+Language
+--------
+Help texts (of the app, the groups, every command and option) are marked with
+:func:`collsec.i18n.N_` and the commands use
+:class:`~collsec.console.TranslatedCommand` / :class:`~collsec.console.TranslatedGroup`,
+so help is translated when typer builds the command at each run: in the
+language of ``COLLSEC_LANG`` or of a :func:`collsec.i18n.set_language` called
+after import (the dashboard). Extension modules follow the same pattern.
 
 Errors
 ------
@@ -80,13 +89,15 @@ from collsec.api import simulate as api_simulate
 from collsec.console import (
     EXIT_INTERRUPTED,
     EXIT_USAGE,
+    TranslatedCommand,
+    TranslatedGroup,
     guarded,
     print_error,
 )
 from collsec.console import stderr_console as _stderr
 from collsec.console import stdout_console as _stdout
 from collsec.errors import CollsecError, UnknownNameError
-from collsec.i18n import _, regime_label
+from collsec.i18n import N_, _, regime_label
 from collsec.results import SUMMARY_METRICS, Comparison
 from collsec.scenario import (
     REGIMES,
@@ -133,14 +144,20 @@ def _guard_all(app: typer.Typer) -> None:
 
 # --------------------------------------------------------------------------- app
 
+# Help texts are marked with N_ and translated by the Translated* classes when
+# typer builds the command at each run, so a language chosen after import
+# (set_language, the dashboard) applies; _() here would freeze the import's.
 app = typer.Typer(
     name="collsec",
-    help=_("Model, simulate and explain collective security."),
+    cls=TranslatedGroup,
+    help=N_("Model, simulate and explain collective security."),
     add_completion=False,
     pretty_exceptions_enable=False,
     no_args_is_help=False,
 )
-scenario_app = typer.Typer(help=_("List, show and validate scenarios."), no_args_is_help=True)
+scenario_app = typer.Typer(
+    cls=TranslatedGroup, help=N_("List, show and validate scenarios."), no_args_is_help=True
+)
 app.add_typer(scenario_app, name="scenario")
 
 
@@ -376,22 +393,24 @@ def _with_run_settings(
 
 # --------------------------------------------------------------------------- options
 
-_SCENARIO_HELP = _("Bundled scenario name or scenario file (YAML, TOML or JSON).")
-_REPS = typer.Option(None, "--reps", help=_("Replications (default: the scenario's)."))
-_YEARS = typer.Option(None, "--years", help=_("Years simulated (default: the scenario's)."))
-_SEED = typer.Option(None, "--seed", help=_("Seed of the run (default: the scenario's)."))
+_SCENARIO_HELP = N_("Bundled scenario name or scenario file (YAML, TOML or JSON).")
+_REPS = typer.Option(None, "--reps", help=N_("Replications (default: the scenario's)."))
+_YEARS = typer.Option(None, "--years", help=N_("Years simulated (default: the scenario's)."))
+_SEED = typer.Option(None, "--seed", help=N_("Seed of the run (default: the scenario's)."))
 _OUT = typer.Option(
     None,
     "--out",
-    help=_("Output folder (default: collsec-output/<scenario>-<timestamp>)."),
+    help=N_("Output folder (default: collsec-output/<scenario>-<timestamp>)."),
     file_okay=True,
     dir_okay=True,
 )
-_JSON = typer.Option(False, "--json", help=_("Print one JSON object on stdout instead of a table."))
+_JSON = typer.Option(
+    False, "--json", help=N_("Print one JSON object on stdout instead of a table.")
+)
 _ENGINE = typer.Option(
     "auto",
     "--engine",
-    help=_(
+    help=N_(
         "Engine: numpy, compiled (numba; same numbers, faster, no crisis log) or auto "
         "(compiled when installed and the scenario keeps no crisis log)."
     ),
@@ -418,7 +437,11 @@ def _root(ctx: typer.Context) -> None:
         )
 
 
-@app.command("compare")
+@app.command(
+    "compare",
+    cls=TranslatedCommand,
+    help=N_("Compare self-help, collective defence, collective security and its ideal (C10)."),
+)
 def compare_cmd(
     scenario: str = typer.Argument("default", help=_SCENARIO_HELP),
     reps: int | None = _REPS,
@@ -426,9 +449,9 @@ def compare_cmd(
     seed: int | None = _SEED,
     out: Path | None = _OUT,
     as_json: bool = _JSON,
-    no_plots: bool = typer.Option(False, "--no-plots", help=_("Do not draw PNG plots.")),
+    no_plots: bool = typer.Option(False, "--no-plots", help=N_("Do not draw PNG plots.")),
     regimes: str | None = typer.Option(
-        None, "--regimes", help=_("Comma-separated regimes (default: all four).")
+        None, "--regimes", help=N_("Comma-separated regimes (default: all four).")
     ),
     engine: str = _ENGINE,
 ) -> None:
@@ -438,18 +461,18 @@ def compare_cmd(
     _execute(sc, chosen, single=False, out=out, as_json=as_json, plots=not no_plots, engine=engine)
 
 
-@app.command("run")
+@app.command("run", cls=TranslatedCommand, help=N_("Run one regime of a scenario."))
 def run_cmd(
     scenario: str = typer.Argument(..., help=_SCENARIO_HELP),
     regime: str = typer.Option(
-        "as_specified", "--regime", help=_("Regime to run: as_specified or one of the four.")
+        "as_specified", "--regime", help=N_("Regime to run: as_specified or one of the four.")
     ),
     reps: int | None = _REPS,
     years: int | None = _YEARS,
     seed: int | None = _SEED,
     out: Path | None = _OUT,
     as_json: bool = _JSON,
-    no_plots: bool = typer.Option(False, "--no-plots", help=_("Do not draw PNG plots.")),
+    no_plots: bool = typer.Option(False, "--no-plots", help=N_("Do not draw PNG plots.")),
     engine: str = _ENGINE,
 ) -> None:
     """Run one regime of a scenario."""
@@ -464,7 +487,9 @@ def run_cmd(
     _execute(sc, [regime], single=True, out=out, as_json=as_json, plots=not no_plots, engine=engine)
 
 
-@scenario_app.command("list")
+@scenario_app.command(
+    "list", cls=TranslatedCommand, help=N_("List the bundled scenarios with their descriptions.")
+)
 def scenario_list() -> None:
     """List the bundled scenarios with their descriptions."""
     table = Table(title=_("Bundled scenarios"))
@@ -479,7 +504,11 @@ def scenario_list() -> None:
     _stdout().print(table)
 
 
-@scenario_app.command("show")
+@scenario_app.command(
+    "show",
+    cls=TranslatedCommand,
+    help=N_("Print a scenario as complete YAML (every default filled in)."),
+)
 def scenario_show(name: str = typer.Argument(..., help=_SCENARIO_HELP)) -> None:
     """Print a scenario as complete YAML (every default filled in)."""
     # Plain write, not rich: YAML must reach the file unwrapped and unstyled.
@@ -505,7 +534,11 @@ def describe(sc: Scenario) -> str:
     )
 
 
-@scenario_app.command("validate")
+@scenario_app.command(
+    "validate",
+    cls=TranslatedCommand,
+    help=N_("Check a scenario file; print OK and a summary, or the problem."),
+)
 def scenario_validate(file: str = typer.Argument(..., help=_SCENARIO_HELP)) -> None:
     """Check a scenario file; print OK and a summary, or the problem."""
     sc = load_scenario(file)
@@ -514,10 +547,14 @@ def scenario_validate(file: str = typer.Argument(..., help=_SCENARIO_HELP)) -> N
     _stdout().print(line, soft_wrap=True)
 
 
-@app.command("params")
+@app.command(
+    "params",
+    cls=TranslatedCommand,
+    help=N_("Every parameter: path, default, range and meaning (from the schema)."),
+)
 def params_cmd(
     group: str | None = typer.Option(
-        None, "--group", help=_("Only this group (growth, arming, aggression, ...).")
+        None, "--group", help=N_("Only this group (growth, arming, aggression, ...).")
     ),
 ) -> None:
     """Every parameter: path, default, range and meaning (from the schema)."""
@@ -539,13 +576,17 @@ def params_cmd(
             continue
         lo = "" if row["low"] is None else f"{row['low']:g}"
         hi = "" if row["high"] is None else f"{row['high']:g}"
-        # Text, not markup: a range such as [0, 1] or a meaning must print as written.
-        cells = (row["path"], f"{row['default']}", f"[{lo}, {hi}]", row["meaning"])
+        # The meaning is the English Field description of scenario.py, which is
+        # also its message id: translated here, when shown, so the schema stays
+        # the one place a parameter is described (test_i18n keeps every one in
+        # the catalog). Text, not markup: a range such as [0, 1] must print as written.
+        meaning = _(row["meaning"])
+        cells = (row["path"], f"{row['default']}", f"[{lo}, {hi}]", meaning)
         table.add_row(*(Text(c) for c in cells))
     _stdout().print(table)
 
 
-@app.command("version")
+@app.command("version", cls=TranslatedCommand, help=N_("Print the collsec version."))
 def version_cmd() -> None:
     """Print the collsec version."""
     sys.stdout.write(f"collsec {__version__}\n")

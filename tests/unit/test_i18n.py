@@ -25,7 +25,13 @@ from collsec import i18n
 from collsec.errors import ScenarioError, UnknownNameError
 from collsec.i18n import N_, _, regime_label, set_language
 from collsec.results import SUMMARY_METRICS
-from collsec.scenario import RUN_REGIMES, Scenario, load_scenario, scenario_from_data
+from collsec.scenario import (
+    RUN_REGIMES,
+    Scenario,
+    load_scenario,
+    parameter_table,
+    scenario_from_data,
+)
 
 SRC = Path(i18n.__file__).resolve().parent
 
@@ -36,9 +42,14 @@ MARKERS = frozenset({"_", "N_"})
 """Names of the functions that mark a message: translate now, or mark for later."""
 
 
+def parameter_meanings() -> set[str]:
+    """The English Field descriptions of the parameters, translated by ``collsec params``."""
+    return {row["meaning"] for row in parameter_table() if row["meaning"]}
+
+
 def dynamic_msgids() -> set[str]:
     """Messages translated through a variable (``_(meaning)``), not a literal."""
-    return set(SUMMARY_METRICS.values())
+    return set(SUMMARY_METRICS.values()) | parameter_meanings()
 
 
 @cache
@@ -178,6 +189,74 @@ def test_no_module_rebinds_the_translation_function() -> None:
     assert rebound == []
 
 
+class _ImportTimeCalls(ast.NodeVisitor):
+    """Collect ``_(...)`` calls evaluated when a module is imported.
+
+    Module and class bodies run at import, and so do a function's decorators
+    and default values (typer options are default values); a function's body
+    does not.
+    """
+
+    def __init__(self) -> None:
+        self.lines: list[int] = []
+
+    def visit_Call(self, node: ast.Call) -> None:
+        if isinstance(node.func, ast.Name) and node.func.id == "_":
+            self.lines.append(node.lineno)
+        self.generic_visit(node)
+
+    def _visit_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        for expr in [*node.decorator_list, *node.args.defaults, *node.args.kw_defaults]:
+            if expr is not None:
+                self.visit(expr)
+
+    visit_FunctionDef = _visit_function  # noqa: N815
+    visit_AsyncFunctionDef = _visit_function  # noqa: N815
+
+    def visit_Lambda(self, node: ast.Lambda) -> None:
+        for expr in [*node.args.defaults, *node.args.kw_defaults]:
+            if expr is not None:
+                self.visit(expr)
+
+
+def import_time_translations(source: str) -> list[int]:
+    """Line numbers of the ``_(...)`` calls in ``source`` that run at import."""
+    visitor = _ImportTimeCalls()
+    visitor.visit(ast.parse(source))
+    return visitor.lines
+
+
+def test_import_time_scan_finds_options_and_constants() -> None:
+    source = (
+        'HINT = _("a")\n'
+        'OPT = typer.Option(None, help=_("b"))\n'
+        '@app.command(help=_("c"))\n'
+        'def f(x=typer.Option(None, help=_("d"))):\n'
+        '    return _("e")\n'
+    )
+    assert import_time_translations(source) == [1, 2, 3, 4]
+
+
+def test_nothing_is_translated_at_import() -> None:
+    """Help and constants are marked with ``N_`` so a language chosen later applies."""
+    found = []
+    for path in sorted(SRC.rglob("*.py")):
+        lines = import_time_translations(path.read_text(encoding="utf-8"))
+        found += [f"{path.relative_to(SRC.parent)}:{line}" for line in lines]
+    assert found == [], "use N_() here and translate where shown (docs/i18n.md)"
+
+
+def test_every_parameter_meaning_is_in_the_catalog(id_catalog: dict[str, str]) -> None:
+    """``collsec params`` translates each Field description of scenario.py when it prints it.
+
+    A new parameter whose description has no translation fails here: add the
+    description, word for word, as a key of every catalog.
+    """
+    assert len(parameter_meanings()) == len([r for r in parameter_table() if r["meaning"]])
+    missing = sorted(parameter_meanings() - set(id_catalog))
+    assert missing == [], "add these parameter descriptions to src/collsec/locales/id.json"
+
+
 def test_source_messages_are_in_the_catalog(id_catalog: dict[str, str]) -> None:
     """Every marked message has a Bahasa Indonesia translation (English is only a safety net)."""
     missing = sorted(source_msgids() - set(id_catalog) - ALLOWED_FALLBACK)
@@ -268,6 +347,65 @@ def test_command_help_follows_the_language_chosen_at_run_time() -> None:
     set_language("en")
     shown = CliRunner().invoke(app, ["data", "--help"], terminal_width=200)
     assert "Correlates of War data: fetch and check." in shown.output
+
+
+@pytest.fixture
+def wide(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A terminal wide enough that rich wraps no help line or table cell checked here."""
+    monkeypatch.setenv("COLUMNS", "250")
+
+
+def test_main_command_help_follows_the_language_chosen_at_run_time(wide: None) -> None:
+    """The main app's own commands (compare, run, params, scenario) translate their help."""
+    from collsec.cli import app
+
+    runner = CliRunner()
+    set_language("id")  # after collsec.cli was imported
+    shown = runner.invoke(app, ["compare", "--help"], terminal_width=200)
+    assert shown.exit_code == 0
+    for english in (
+        "Compare self-help, collective defence, collective security and its ideal (C10).",
+        "Replications (default: the scenario's).",
+        "Bundled scenario name or scenario file (YAML, TOML or JSON).",
+    ):
+        assert _(english) != english
+        assert _(english) in shown.output
+        assert english not in shown.output
+    top = runner.invoke(app, ["--help"], terminal_width=200)
+    assert _("Model, simulate and explain collective security.") in top.output
+    assert _("Run one regime of a scenario.") in top.output
+    group = runner.invoke(app, ["scenario", "--help"], terminal_width=200)
+    assert _("Check a scenario file; print OK and a summary, or the problem.") in group.output
+    set_language("en")
+    shown = runner.invoke(app, ["compare", "--help"], terminal_width=200)
+    assert "Replications (default: the scenario's)." in shown.output
+
+
+def test_main_command_help_follows_the_environment(
+    monkeypatch: pytest.MonkeyPatch, wide: None
+) -> None:
+    from collsec.cli import app
+
+    monkeypatch.setenv("COLLSEC_LANG", "id")
+    set_language(None)
+    shown = CliRunner().invoke(app, ["run", "--help"], terminal_width=200)
+    assert shown.exit_code == 0
+    assert _("Regime to run: as_specified or one of the four.") in shown.output
+
+
+def test_params_prints_translated_meanings(wide: None) -> None:
+    from collsec.cli import app
+
+    row = next(r for r in parameter_table() if r["path"] == "params.war.loss_rate")
+    set_language("id")
+    shown = CliRunner().invoke(app, ["params", "--group", "war"], terminal_width=250)
+    assert shown.exit_code == 0
+    assert _(row["meaning"]) != row["meaning"]
+    assert _(row["meaning"]) in shown.output
+    assert row["meaning"] not in shown.output
+    set_language("en")
+    shown = CliRunner().invoke(app, ["params", "--group", "war"], terminal_width=250)
+    assert row["meaning"] in shown.output
 
 
 def test_rule_help_lists_every_counterfactual_rule() -> None:
