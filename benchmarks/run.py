@@ -157,6 +157,14 @@ def main(argv: list[str] | None = None) -> int:
     engine = args.engine
     if engine == "auto":
         engine = "compiled" if fast.supports([], 0) else "numpy"
+        if engine == "compiled" and args.quick and not fast.is_ready():
+            # A first compilation takes longer than --quick's minute.
+            engine = "numpy"
+            print(
+                "note: the compiled engine is not compiled yet; --quick times the NumPy engine "
+                "(compile once with: python -c 'import collsec.fast as f; f.warm()')",
+                file=sys.stderr,
+            )
     cores = max(1, args.cores)
     # The compiled engine uses threads; the NumPy engine, processes.
     threads = cores if engine == "compiled" and args.workers is None else 1
