@@ -169,7 +169,9 @@ def assess(
     affinity_t = b.affinity.T
     margin = affinity_t[victim] - affinity_t[aggressor]
     if prm.vote_noise > 0:
-        p_yes = ndtr((margin + prm.vote_bias) / prm.vote_noise)
+        # A vanishing noise overflows the ratio to +-inf: ndtr gives 1 or 0, as meant.
+        with np.errstate(over="ignore"):
+            p_yes = ndtr((margin + prm.vote_bias) / prm.vote_noise)
     else:
         p_yes = (margin + prm.vote_bias > 0).astype(float)
     # Where the parties vote, the aggressor never condemns itself and the
