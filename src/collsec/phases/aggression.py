@@ -131,7 +131,9 @@ def decide(
         b.cap[rows, victim],
         b.world.similarity[agg, victim],
     )
-    with_arr = (1.0 - q) * best + q * against_coalition - sanction_cost
+    # A state with no target has best = -inf; its NaN here is never used.
+    with np.errstate(invalid="ignore"):
+        with_arr = (1.0 - q) * best + q * against_coalition - sanction_cost
     alone_ok = np.isfinite(best) & (best > prm.threshold)
     attack = alone_ok & (with_arr > prm.threshold)
     deterred = alone_ok & ~attack
