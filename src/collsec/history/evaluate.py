@@ -40,7 +40,7 @@ ALLOWED: dict[str, tuple[str, ...]] = {
 }
 
 
-BUNDLED_BOOKS: tuple[str, ...] = ("heldout",)
+BUNDLED_BOOKS: tuple[str, ...] = ("heldout", "heldout2")
 """Case books shipped with the package, by name (``collsec cases evaluate heldout``)."""
 
 
