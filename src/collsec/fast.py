@@ -49,7 +49,7 @@ from collsec.arrangements import CD, CS, Arrangement
 from collsec.engine import YEARLY_METRICS, BatchRecord
 from collsec.rules import Automatic, Council, Majority, Unanimity
 from collsec.scenario import Parameters
-from collsec.state import DRAWS_PER_STATE
+from collsec.state import DRAWS_PER_STATE, Batch
 from collsec.world import World
 
 try:  # numba is optional: ``pip install "collsec[fast]"``
@@ -810,7 +810,7 @@ if HAVE_NUMBA:
 
     @_jit
     def _foresee(P: Any, X: Any, S: Any, agg: int, vic: int, perceived: float, best: float,
-                 similarity: Any) -> float:  # fmt: skip
+                 similarity: Any, sanctions: Any) -> float:  # fmt: skip
         """The aggressor's utility with the arrangements (``phases.aggression.decide``)."""
         cap = S[0]
         alive = S[3]
@@ -823,7 +823,6 @@ if HAVE_NUMBA:
         x_p_join = X.p_join
         x_p_yes = X.p_yes
         x_power = X.power
-        x_sanctions_ok = X.sanctions_ok
         x_t1 = X.t1
         x_t2 = X.t2
         power = x_power
@@ -854,7 +853,7 @@ if HAVE_NUMBA:
                     t1[i] = ((1.0 if mj[i] else 0.0) * x_p_yes[i]) * cap[i]
                 yes_cap = _psum(t1)
                 cov = 1.0 if x_covers[j] else 0.0
-                san = 1.0 if x_sanctions_ok[j] else 0.0
+                san = 1.0 if sanctions[j] else 0.0
                 w = cov * x_p_des[j] * san * yes_cap / world_cap
                 esw = max(esw, w)
         sanction_cost = esw * P.sanction_penalty * P.sanction_years
@@ -894,7 +893,7 @@ if HAVE_NUMBA:
         x_gathered = X.gathered
         x_helpers = X.helpers
         x_mask = X.mask
-        x_obligation = X.obligation
+        obligation = A[14]
         x_out = X.out
         x_padded = X.padded
         x_power = X.power
@@ -943,7 +942,7 @@ if HAVE_NUMBA:
                 for i in range(n):
                     helpers[i] = power[i] if (member[j, i] and alive[i]) else 0.0
                 helpers[n] = 0.0
-                weight = cred[j] * x_obligation[j]
+                weight = cred[j] * obligation[j]
                 for i in range(n):
                     for d in range(dmax):
                         gathered[d] = helpers[reach_in[i, d]]
@@ -991,7 +990,7 @@ if HAVE_NUMBA:
                 if not (np.isfinite(best) and best > P.threshold):
                     continue
                 _assess(P, W, A, S, X, a, victim, u[5])
-                with_arr = _foresee(P, X, S, a, victim, perceived, best, similarity)
+                with_arr = _foresee(P, X, S, a, victim, perceived, best, similarity, A[9])
                 if with_arr > P.threshold:
                     x_att_agg[n_att] = a
                     x_att_vic[n_att] = victim
@@ -999,9 +998,6 @@ if HAVE_NUMBA:
                     n_att += 1
                 else:
                     yearly[2, t] += 1.0
-                # ``_assess`` reuses the power scratch; restore this year's power.
-                for i in range(n):
-                    power[i] = cap[i] * arms[i] if alive[i] else 0.0
             # The attacks, one after another in the order of their keys.
             if n_att > 0:
                 order = np.argsort(x_att_key[:n_att], kind="mergesort")
@@ -1087,8 +1083,6 @@ class _Scratch(NamedTuple):
     able: BoolArray
     p_des: FloatArray
     p_join: FloatArray
-    sanctions_ok: BoolArray
-    obligation: FloatArray
     free: BoolArray
     helps: BoolArray
     attackers: BoolArray
@@ -1103,7 +1097,7 @@ class _Scratch(NamedTuple):
     out: FloatArray
 
 
-def _scratch(n: int, k: int, dmax: int, arrangements: list[Arrangement]) -> _Scratch:
+def _scratch(n: int, k: int, dmax: int) -> _Scratch:
     f = np.zeros
     return _Scratch(
         u=f((DRAWS_PER_STATE, n)),
@@ -1127,8 +1121,6 @@ def _scratch(n: int, k: int, dmax: int, arrangements: list[Arrangement]) -> _Scr
         able=f((k, n), dtype=bool),
         p_des=f(k),
         p_join=f((k, n)),
-        sanctions_ok=np.array([a.sanctions for a in arrangements], dtype=bool).reshape(k),
-        obligation=np.array([a.obligation for a in arrangements], dtype=float).reshape(k),
         free=f(n, dtype=bool),
         helps=f(n, dtype=bool),
         attackers=f(n, dtype=bool),
@@ -1144,21 +1136,19 @@ def _scratch(n: int, k: int, dmax: int, arrangements: list[Arrangement]) -> _Scr
     )
 
 
-def _world_arrays(world: World, params: Parameters) -> tuple[np.ndarray, ...]:
-    n = world.n
-    pad = np.vstack([world.similarity, np.ones((1, n))])
-    hostility_in = np.ascontiguousarray(1.0 - pad[world.reach_in, np.arange(n)[:, None]])
-    affinity = world.similarity + params.response.tie_weight * world.ties
+def _world_arrays(b: Batch) -> tuple[np.ndarray, ...]:
+    """The static world arrays, the batch's own where it has them."""
+    w = b.world
     return (
-        np.ascontiguousarray(world.reach),
-        np.ascontiguousarray(world.reach_in),
-        hostility_in,
-        np.ascontiguousarray(world.similarity),
-        np.ascontiguousarray(affinity),
-        np.ascontiguousarray(world.drift, dtype=float),
-        np.ascontiguousarray(world.doctrine, dtype=np.int64),
-        np.ascontiguousarray(world.weakest_quartile()),
-        np.ascontiguousarray(world.similarity.T),
+        np.ascontiguousarray(w.reach),
+        np.ascontiguousarray(w.reach_in),
+        np.ascontiguousarray(b.hostility_in),
+        np.ascontiguousarray(w.similarity),
+        np.ascontiguousarray(b.affinity),
+        np.ascontiguousarray(w.drift, dtype=float),
+        np.ascontiguousarray(w.doctrine, dtype=np.int64),
+        np.ascontiguousarray(w.weakest_quartile()),
+        np.ascontiguousarray(w.similarity.T),
     )
 
 
@@ -1196,6 +1186,7 @@ def _arrangement_arrays(
         mat([a.permanent for a in arrangements]),
         mat([a.absent for a in arrangements]),
         mat([a.scope for a in arrangements]),
+        col([a.obligation for a in arrangements], float),
     )
 
 
@@ -1229,20 +1220,15 @@ def run_batch_compiled(
             f"{MAX_STATES} states"
         )
     r, n, k = len(gens), world.n, len(arrangements)
+    # The NumPy engine's year 0 and static arrays; the compiled calls update
+    # the batch's arrays in place, one replication's rows at a time.
+    b = Batch.start(world, arrangements, params, gens)
     P = _pack(params)
-    W = _world_arrays(world, params)
+    W = _world_arrays(b)
     A = _arrangement_arrays(arrangements, params, n)
     dmax = world.reach_in.shape[1]
-    cap = np.tile(world.capability.astype(float), (r, 1))
-    arms = np.tile(world.arms.astype(float), (r, 1))
-    revis = np.tile(world.revisionism.astype(float), (r, 1))
-    alive = np.ones((r, n), dtype=bool)
-    member = np.zeros((r, k, n), dtype=bool)
-    for j, a in enumerate(arrangements):
-        member[:, j, :] = a.members
-    cred = np.tile(np.array([a.credibility for a in arrangements], dtype=float), (r, 1))
-    sanction_left = np.zeros((r, n), dtype=np.int64)
-    sanction_pen = np.zeros((r, n))
+    cap, arms, revis, alive, busy = b.cap, b.arms, b.revis, b.alive, b.busy
+    member, cred, sanction_left, sanction_pen = b.member, b.cred, b.sanction_left, b.sanction_pen
     yearly = np.zeros((r, len(YEARLY_METRICS), years))
     if keep_states:
         st_cap = np.zeros((r, years, n))
@@ -1252,7 +1238,6 @@ def run_batch_compiled(
         st_cap = st_arms = np.zeros((r, 0, n))
         st_alive = np.zeros((r, 0, n), dtype=bool)
 
-    busy = np.zeros((r, n), dtype=bool)
     typed_gens = numba.typed.List(gens)
 
     local = threading.local()
@@ -1262,7 +1247,7 @@ def run_batch_compiled(
         # its own; a chunk of replications is one compiled call.
         X = getattr(local, "scratch", None)
         if X is None:
-            X = local.scratch = _scratch(n, k, dmax, arrangements)
+            X = local.scratch = _scratch(n, k, dmax)
         _run_many(P, W, A, X, typed_gens, lo, hi, years, cap, arms, revis, alive, busy, member,
                   cred, sanction_left, sanction_pen, yearly, st_cap, st_arms, st_alive,
                   keep_states)  # fmt: skip
