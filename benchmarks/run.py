@@ -123,6 +123,31 @@ def time_mesa(sc: Scenario, regime: str, replications: int, seed: int) -> tuple[
     return sy, time.perf_counter() - start
 
 
+def _layout(args: argparse.Namespace, min_workers: int = 1) -> tuple[str, int, int, int]:
+    """The engine, and how collsec uses the cores: (engine, cores, threads, processes).
+
+    ``auto`` is the compiled engine when numba is installed, except for
+    ``--quick`` before its first compilation (which takes longer than the
+    minute ``--quick`` promises). The compiled engine runs threads in one
+    process; the NumPy engine, processes.
+    """
+    engine = args.engine
+    if engine == "auto":
+        engine = "compiled" if fast.supports([], 0) else "numpy"
+        if engine == "compiled" and args.quick and not fast.is_ready():
+            engine = "numpy"
+            print(
+                "note: the compiled engine is not compiled yet; --quick times the NumPy engine "
+                "(compile once with: python -c 'import collsec.fast as f; f.warm()')",
+                file=sys.stderr,
+            )
+    cores = max(1, args.cores)
+    threads = cores if engine == "compiled" and args.workers is None else 1
+    default_workers = 1 if threads > 1 else max(cores, min_workers)
+    workers = args.workers if args.workers is not None else default_workers
+    return engine, cores, threads, workers
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="a smaller run (under a minute)")
@@ -154,21 +179,7 @@ def main(argv: list[str] | None = None) -> int:
     reps = args.replications or (100 if args.quick else sc.replications)
     mesa_reps = args.mesa_replications or (3 if args.quick else 10)
     sc = sc.replace(horizon=years)
-    engine = args.engine
-    if engine == "auto":
-        engine = "compiled" if fast.supports([], 0) else "numpy"
-        if engine == "compiled" and args.quick and not fast.is_ready():
-            # A first compilation takes longer than --quick's minute.
-            engine = "numpy"
-            print(
-                "note: the compiled engine is not compiled yet; --quick times the NumPy engine "
-                "(compile once with: python -c 'import collsec.fast as f; f.warm()')",
-                file=sys.stderr,
-            )
-    cores = max(1, args.cores)
-    # The compiled engine uses threads; the NumPy engine, processes.
-    threads = cores if engine == "compiled" and args.workers is None else 1
-    workers = args.workers if args.workers is not None else (1 if threads > 1 else cores)
+    engine, cores, threads, workers = _layout(args)
     # Warm up (imports, compilation, first-call costs) outside the timings.
     collsec.simulate(sc, args.regime, replications=2, years=2, seed=args.seed, engine=engine)
     c1_sy, c1_s = time_collsec(sc, args.regime, reps, args.seed, engine=engine)
@@ -223,15 +234,9 @@ def _big(args: argparse.Namespace) -> int:
     sc = _lean(load_scenario(args.scenario))
     years = args.years or sc.horizon
     reps = args.replications or 10_000
-    cores = max(args.cores, 1)
-    engine = args.engine
-    if engine == "auto":
-        engine = "compiled" if fast.supports([], 0) else "numpy"
+    engine, _cores, threads, workers = _layout(args, min_workers=2)
     if engine == "compiled":
         fast.warm()  # compile (or load from the disk cache) outside the timing
-    # The compiled engine runs threads in one process; the NumPy engine, processes.
-    threads = cores if engine == "compiled" and args.workers is None else 1
-    workers = args.workers if args.workers is not None else (1 if threads > 1 else max(cores, 2))
     sc = sc.replace(horizon=years)
     sy, dt = time_collsec(
         sc,

@@ -156,3 +156,8 @@ def test_grep_patterns_catch_what_they_should() -> None:
     assert not GLOBAL_NUMPY.search("np.random.SeedSequence(1)")
     assert STDLIB_RANDOM.search("import random\n")
     assert STDLIB_RANDOM.search("x = random.choice(a)")
+
+
+def test_threads_must_be_positive() -> None:
+    with pytest.raises(collsec.CollsecError, match="threads"):
+        collsec.simulate("default", replications=1, years=2, threads=0)
