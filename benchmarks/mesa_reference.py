@@ -417,7 +417,8 @@ class CollsecMesaModel(mesa.Model):
                 logit = {}
                 for i in able:
                     pi = states[i].power
-                    cost = rp.join_cost * math.log(max(a_pow, 1e-12) / max(pi, 1e-12))
+                    lr = math.log(max(a_pow, 1e-12) / max(pi, 1e-12))
+                    cost = rp.join_cost * (lr if lr > 0 else rp.join_cost_gain * lr)
                     x = (
                         rp.join_base
                         + rp.join_affinity * margin[i]

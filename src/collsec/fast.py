@@ -121,6 +121,7 @@ class _P(NamedTuple):
     join_credibility: float
     join_affinity: float
     join_cost: float
+    join_cost_gain: float
     free_riding: float
     force_margin: float
     sanction_penalty: float
@@ -175,6 +176,7 @@ def _pack(params: Parameters) -> _P:
         r.join_credibility,
         r.join_affinity,
         r.join_cost,
+        r.join_cost_gain,
         r.free_riding,
         r.force_margin,
         r.sanction_penalty,
@@ -530,9 +532,10 @@ if HAVE_NUMBA:
                     t1[i] = 0.0
                     continue
                 if np.isnan(logit_common[i]):
-                    logit_common[i] = (
-                        P.join_base + P.join_affinity * margin[i]
-                    ) - P.join_cost * np.log(max(a_pow, 1e-12) / max(power[i], 1e-12))
+                    lr = np.log(max(a_pow, 1e-12) / max(power[i], 1e-12))
+                    if not lr > 0:
+                        lr = P.join_cost_gain * lr
+                    logit_common[i] = (P.join_base + P.join_affinity * margin[i]) - P.join_cost * lr
                 lg = min(max(logit_common[i] + obligation_term[j] + cred_term, -30.0), 30.0)
                 will[i] = 1.0 / (1.0 + np.exp(-lg))
                 t1[i] = will[i] * power[i]

@@ -111,6 +111,9 @@ class ResponseParams(_Frozen):
     join_credibility: float = _p(1.0, 0.0, 10.0, "log-odds added per unit of credibility")
     join_affinity: float = _p(3.0, 0.0, 20.0, "log-odds added per unit of affinity to the victim")
     join_cost: float = _p(1.0, 0.0, 10.0, "log-odds lost per unit of aggressor-to-own power (log)")
+    join_cost_gain: float = _p(
+        1.0, 0.0, 1.0, "weight of the log-odds a weaker aggressor adds (0: never a gain)"
+    )
     free_riding: float = _p(0.5, 0.0, 1.0, "fall in willingness when others already suffice")
     force_margin: float = _p(1.0, 0.1, 10.0, "coalition-to-aggressor power needed to use force")
     sanction_penalty: float = _p(0.01, 0.0, 1.0, "growth penalty of sanctions by the whole world")

@@ -732,3 +732,52 @@ def test_a_crisis_the_victim_meets_alone_does_not_test_the_arrangement(
     assert b.cred[0, 0] == pytest.approx(0.6)
     assert b.member[0, 0, 1]  # the victim was not left undefended: it stays
     assert not b.member[0, 0, 0]  # the designated aggressor still walks out
+
+
+@pytest.mark.parametrize("gain", [1.0, 0.5, 0.0])
+def test_join_cost_gain_weighs_only_a_weaker_aggressor(
+    make_scenario: Any, make_state: Any, gain: float
+) -> None:
+    """O2, M3 (departure 15): the join cost ``join_cost * log(a / own)`` counts in
+    full against a stronger aggressor; against a weaker one its (negative) value
+    is weighted by ``join_cost_gain``, so at 0 fighting is never cheaper than
+    against an equal."""
+    # A (aggressor, 3) attacks B (1); C (2) is weaker than A, D (9) stronger.
+    states = [make_state(c, cap, arms=0.2) for c, cap in (("A", 3.0), ("B", 1.0), ("C", 2.0))]
+    states.append(make_state("D", 9.0, arms=0.2))
+    arrangement = {
+        "name": "cs",
+        "kind": "collective_security",
+        "members": "all",
+        "decision_rule": {"kind": "automatic"},
+        "obligation": 1.0,
+        "credibility": 1.0,
+    }
+    sim = np.full((4, 4), 0.5)
+    np.fill_diagonal(sim, 1.0)
+    params = {"response": {"join_cost_gain": gain, "free_riding": 0.0}}
+    sc = make_scenario(states, similarity=sim.tolist(), arrangements=[arrangement], params=params)
+    b = _batch(sc)
+    s = assess(b, ROW, idx(b, "A"), idx(b, "B"), np.full((1, b.n), 0.5))
+    rp = b.params.response
+    power = s.power[0]
+    a_pow = power[b.world.index["A"]]
+    for code in ("C", "D"):
+        i = b.world.index[code]
+        log_ratio = np.log(a_pow / power[i])
+        counted = log_ratio if log_ratio > 0 else gain * log_ratio
+        logit = (
+            rp.join_base
+            + rp.join_affinity * 0.0  # equal affinity to both parties
+            - rp.join_cost * counted
+            + rp.join_obligation * 1.0
+            + rp.join_credibility * 1.0
+        )
+        assert s.willing[0, 0, i] == pytest.approx(1.0 / (1.0 + np.exp(-logit)), rel=1e-12)
+    # C faces a stronger aggressor: its cost does not depend on the gain's weight.
+    c, d = b.world.index["C"], b.world.index["D"]
+    assert np.log(a_pow / power[c]) > 0 > np.log(a_pow / power[d])
+    if gain == 0.0:
+        # Against a weaker aggressor the cost is zero: D is as willing as an equal.
+        equal = 1.0 / (1.0 + np.exp(-(rp.join_base + rp.join_obligation + rp.join_credibility)))
+        assert s.willing[0, 0, d] == pytest.approx(equal, rel=1e-12)

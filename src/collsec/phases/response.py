@@ -195,11 +195,13 @@ def assess(
     a_pow = power[ci, aggressor] if attack_power is None else attack_power
     v_pow = power[ci, victim]
     rp = b.params.response
-    logit_common = (
-        rp.join_base
-        + rp.join_affinity * margin
-        - rp.join_cost * np.log(np.maximum(a_pow[:, None], 1e-12) / np.maximum(power, 1e-12))
-    )
+    # The cost of joining grows with the aggressor's power relative to one's
+    # own; against a weaker aggressor the log ratio turns negative and, at
+    # join_cost_gain 1, becomes a gain (docs/model.md, "The join cost against a
+    # weaker aggressor").
+    log_ratio = np.log(np.maximum(a_pow[:, None], 1e-12) / np.maximum(power, 1e-12))
+    log_ratio = np.where(log_ratio > 0, log_ratio, rp.join_cost_gain * log_ratio)
+    logit_common = rp.join_base + rp.join_affinity * margin - rp.join_cost * log_ratio
     willing = np.zeros((c, k, n))
     p_join = np.zeros((c, k, n))
     doctrine = b.world.doctrine
