@@ -30,15 +30,14 @@ from __future__ import annotations
 import argparse
 import itertools
 import warnings
-from collections import Counter
 from pathlib import Path
 
 import yaml
 
 from collsec.history.evaluate import (
     OUTCOMES,
-    BookRow,
     evaluate_book,
+    majority_labels,
     read_case_book,
     resolve_case_book,
 )
@@ -50,15 +49,6 @@ GRID: dict[str, tuple[float, ...]] = {
     "params.response.vote_noise": (0.15, 0.3),
     "params.response.sanction_war_effect": (0.3, 0.6),
 }
-
-
-def majority(rows: list[BookRow]) -> dict[str, str]:
-    """The most frequent recorded label per column (ties: the first in the book)."""
-    out = {}
-    for col in OUTCOMES:
-        counts = Counter(r.recorded[col] for r in rows)
-        out[col] = max(counts, key=lambda v: (counts[v], -[r.recorded[col] for r in rows].index(v)))
-    return out
 
 
 def per_column(hits: list[dict[str, bool]]) -> str:
@@ -101,8 +91,9 @@ def main() -> None:
     best = max(range(len(points)), key=lambda m: (sum(scores[m]), -m))
     print("chosen:", dict(zip(keys, points[best], strict=True)))
     print(f"in-sample: {per_column(hits[best])}")
-    base_hits = [{c: r.recorded[c] == lab for c, lab in majority(rows).items()} for r in rows]
-    print(f"  baseline (majority labels {majority(rows)}): {per_column(base_hits)}")
+    labels = majority_labels(rows)
+    base_hits = [{c: r.recorded[c] == lab for c, lab in labels.items()} for r in rows]
+    print(f"  baseline (majority labels {labels}): {per_column(base_hits)}")
     loo: list[dict[str, bool]] = []
     loo_base: list[dict[str, bool]] = []
     for i in range(len(rows)):
@@ -111,7 +102,7 @@ def main() -> None:
             key=lambda m: (sum(s for j, s in enumerate(scores[m]) if j != i), -m),
         )
         loo.append(hits[pick][i])
-        lab = majority([r for j, r in enumerate(rows) if j != i])
+        lab = majority_labels([r for j, r in enumerate(rows) if j != i])
         loo_base.append({c: rows[i].recorded[c] == lab[c] for c in OUTCOMES})
     print(f"leave-one-out: {per_column(loo)}")
     print(f"  baseline (majority of the other cases): {per_column(loo_base)}")
@@ -121,7 +112,7 @@ def main() -> None:
         res = evaluate_book(test_rows, data_dir=args.data_dir, hp=hp)
         print(f"test book {args.test} ({len(test_rows)} cases), chosen point: ", end="")
         print(per_column([dict(c["correct"]) for c in res["cases"]]))
-        lab = majority(rows)
+        lab = majority_labels(rows)
         test_base = [{c: r.recorded[c] == lab[c] for c in OUTCOMES} for r in test_rows]
         print(f"  baseline (development majority labels): {per_column(test_base)}")
     if args.write:

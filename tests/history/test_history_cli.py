@@ -168,3 +168,46 @@ def test_validate_command_json_and_plot(tmp_path: Path, cow_dir: Path) -> None:
     assert abs(out["severity_exponent"]["record"]["alpha"] - 1.5) < 0.1
     assert len(out["runs"]) == 2
     assert (tmp_path / "severity_ccdf.png").exists()
+
+
+KOREA = "korea,1950,un,731,732,365,yes,military,partial"
+
+
+def test_evaluate_with_a_params_file_and_the_baseline(tmp_path: Path, cow_dir: Path) -> None:
+    """--params swaps the global parameter set; the JSON carries the book's baseline."""
+    book = _book(tmp_path, HEADER, KOREA + "\n" + KOREA.replace("korea", "korea-again"))
+    bundled = CliRunner().invoke(
+        _app(), ["cases", "evaluate", str(book), "--data-dir", str(cow_dir), "--json"]
+    )
+    assert bundled.exit_code == 0, bundled.output
+    out = json.loads(bundled.stdout)
+    assert out["cases"][0]["predicted"]["designated"] == "yes"
+    # Both rows record the same labels, so the baseline predicts them and is right.
+    assert out["baseline"]["labels"] == {
+        "designated": "yes",
+        "action": "military",
+        "reversed": "partial",
+    }
+    assert out["baseline"]["accuracy"]["overall"] == 1.0
+    # A vote bias of -1 leaves no member willing to name the aggressor.
+    params = tmp_path / "params.yaml"
+    params.write_text(
+        "draws: 200\noverrides:\n  params.response.vote_bias: -1.0\n", encoding="utf-8"
+    )
+    args = ["cases", "evaluate", str(book), "--data-dir", str(cow_dir), "--params", str(params)]
+    swapped = CliRunner().invoke(_app(), [*args, "--json"])
+    assert swapped.exit_code == 0, swapped.output
+    assert json.loads(swapped.stdout)["cases"][0]["predicted"]["designated"] == "no"
+
+
+def test_a_bad_params_file_exits_2_naming_file_and_field(tmp_path: Path, cow_dir: Path) -> None:
+    book = _book(tmp_path, HEADER, KOREA)
+    params = tmp_path / "params.yaml"
+    params.write_text("capability_lag: 99\n", encoding="utf-8")
+    r = CliRunner().invoke(
+        _app(),
+        ["cases", "evaluate", str(book), "--data-dir", str(cow_dir), "--params", str(params)],
+    )
+    assert r.exit_code == 2
+    assert "params.yaml" in r.output
+    assert "capability_lag" in r.output

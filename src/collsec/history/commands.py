@@ -60,9 +60,14 @@ _CASE_DRAWS = typer.Option(None, "--draws", help=N_("Monte Carlo draws"))
 _CASE_SEED = typer.Option(None, "--seed", help=N_("seed of the draws"))
 _CASE_DATA_DIR = typer.Option(None, "--data-dir", help=_DATA_HELP)
 _CASE_AS_JSON = typer.Option(False, "--json", help=N_("print one JSON object"))
+_PARAMS_HELP = N_("history parameter file (YAML, as the bundled params.yaml); else the bundled one")
+_CASE_PARAMS = typer.Option(None, "--params", help=_PARAMS_HELP)
+_EVALUATE_PARAMS = typer.Option(None, "--params", help=_PARAMS_HELP)
 _EVALUATE_FILE = typer.Argument(
     ...,
-    help=N_("case book (CSV, shared/data/cases/README.md schema), or a bundled book: heldout"),
+    help=N_(
+        "case book (CSV, shared/data/cases/README.md schema), or a bundled book: heldout, heldout2"
+    ),
 )
 _EVALUATE_DATA_DIR = typer.Option(None, "--data-dir", help=_DATA_HELP)
 _EVALUATE_AS_JSON = typer.Option(False, "--json", help=N_("print one JSON object"))
@@ -194,6 +199,7 @@ def case_cmd(
     seed: int | None = _CASE_SEED,
     data_dir: Path | None = _CASE_DATA_DIR,
     as_json: bool = _CASE_AS_JSON,
+    params: Path | None = _CASE_PARAMS,
 ) -> None:
     """Predict one crisis: designation, action, reversal, diagnosis, vote, coalition."""
     victims = _codes(victim, "--victim")
@@ -209,6 +215,7 @@ def case_cmd(
         absent=_codes(absent, "--absent"),
         id="cli",
     )
+    hp = load_history_params(params)
     adds = tuple(c for a in add_member for c in _codes(a, "--add-member"))
     removes = tuple(c for a in remove_member for c in _codes(a, "--remove-member"))
     with warnings.catch_warnings():
@@ -216,6 +223,7 @@ def case_cmd(
         pred = predict_case(
             case,
             data_dir=data_dir,
+            hp=hp,
             draws=draws,
             seed=seed,
             add_members=adds,
@@ -232,11 +240,12 @@ def evaluate_cmd(
     file: Path = _EVALUATE_FILE,
     data_dir: Path | None = _EVALUATE_DATA_DIR,
     as_json: bool = _EVALUATE_AS_JSON,
+    params: Path | None = _EVALUATE_PARAMS,
 ) -> None:
     """Predict every case of a case book and score it against the record."""
+    hp = load_history_params(params)
     file = resolve_case_book(file)
     rows = read_case_book(file)
-    hp = load_history_params()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         with Progress(console=_err(), transient=True) as bar:
@@ -255,6 +264,7 @@ def evaluate_cmd(
                 for c in res["cases"]
             ],
             "accuracy": res["accuracy"],
+            "baseline": res["baseline"],
         }
         sys.stdout.write(json.dumps(out) + "\n")
         return
@@ -278,9 +288,26 @@ def evaluate_cmd(
         Text(_("accuracy"), style="bold"),
         *(Text(_fmt(acc[col]), style="bold") for col in OUTCOMES),
     )
+    base = res["baseline"]
+    t.add_row(
+        Text(_("baseline"), style="dim"),
+        *(
+            Text(f"{_fmt(base['accuracy'][col])} ({base['labels'][col]})", style="dim")
+            for col in OUTCOMES
+        ),
+    )
     console = _out()
     console.print(t)
     console.print(Text(_("overall accuracy: {a}").format(a=_fmt(acc["overall"])), style="bold"))
+    console.print(
+        Text(
+            _(
+                "baseline (the book's most frequent label in every column, "
+                "read from the record itself): {a}"
+            ).format(a=_fmt(base["accuracy"]["overall"])),
+            style="dim",
+        )
+    )
 
 
 def validate_cmd(

@@ -10,6 +10,7 @@ depends on a case's id, year or state codes beyond its data.
 from __future__ import annotations
 
 import csv
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
@@ -183,6 +184,20 @@ def read_case_book(path: Path | str) -> list[BookRow]:
     return out
 
 
+def majority_labels(rows: list[BookRow]) -> dict[str, str]:
+    """The most frequent recorded label per column (ties: the first in the book).
+
+    Predicting it for every case is the baseline a model must beat: it uses no
+    input at all, and it is read from the very record it is scored on.
+    """
+    out = {}
+    for col in OUTCOMES:
+        seen = [r.recorded[col] for r in rows]
+        counts = Counter(seen)
+        out[col] = max(counts, key=lambda v: (counts[v], -seen.index(v)))
+    return out
+
+
 def evaluate_book(
     rows: list[BookRow],
     *,
@@ -197,7 +212,10 @@ def evaluate_book(
     -------
     dict
         ``{"cases": [{"id", "predicted", "recorded", "correct", ...}],
-        "accuracy": {"designated", "action", "reversed", "overall"}}``.
+        "accuracy": {"designated", "action", "reversed", "overall"},
+        "baseline": {"labels": {...}, "accuracy": {...}}}``: the baseline
+        predicts the book's most frequent label in every column
+        (:func:`majority_labels`).
 
     Raises
     ------
@@ -236,4 +254,7 @@ def evaluate_book(
     n = max(len(rows), 1)
     acc = {c: hits[c] / n for c in OUTCOMES}
     acc["overall"] = sum(hits.values()) / (3 * n)
-    return {"cases": cases, "accuracy": acc}
+    labels = majority_labels(rows) if rows else {}
+    base = {c: sum(r.recorded[c] == labels[c] for r in rows) / n for c in labels}
+    base["overall"] = sum(base.values()) / 3 if rows else 0.0
+    return {"cases": cases, "accuracy": acc, "baseline": {"labels": labels, "accuracy": base}}
