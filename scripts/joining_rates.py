@@ -27,6 +27,7 @@ Sources: Sarkees and Wayman (2010), Siverson and Starr (1991).
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import math
 import sys
@@ -63,6 +64,8 @@ DEFAULT_DATA = Path("/work/shared/data/cow")
 #: COW war numbers of the two world wars, left out in the "without world wars" rows.
 WORLD_WARS = (106, 139)
 ALL = "all years"
+#: Band edges of ln(initiating side's CINC / great power's CINC) in table 2b.
+LOG_RATIO_EDGES = (-3.0, -2.0, -1.0, 0.0, 1.0)
 _COUNTS = ("n", "wars", "joined", "joined_initiator")
 
 
@@ -135,6 +138,19 @@ def unattached_great_powers(dyads: pd.DataFrame) -> pd.DataFrame:
         np.where(sub["log_ratio"] < 0, "weaker", "stronger"),
     )
     return sub
+
+
+def by_power_band(gp: pd.DataFrame) -> pd.DataFrame:
+    """Rates of :func:`unattached_great_powers` by band of the log power ratio, all years."""
+    known = gp.loc[gp["log_ratio"].notna()].copy()
+    edges = [-math.inf, *LOG_RATIO_EDGES, math.inf]
+    labels = [f"{a:g} to {b:g}" for a, b in itertools.pairwise(edges)]
+    known["log_ratio_band"] = pd.cut(known["log_ratio"], edges, labels=labels, right=False)
+    known["log_ratio_band"] = known["log_ratio_band"].astype(str)
+    out = joining_rates(known, ["log_ratio_band"])
+    order = {lab: i for i, lab in enumerate(labels)}
+    out = out.sort_values("log_ratio_band", key=lambda s: s.map(order)).assign(era=ALL)
+    return out[["era", *[c for c in out.columns if c != "era"]]]
 
 
 def headline(dyads: pd.DataFrame) -> dict[str, Any]:
@@ -274,6 +290,7 @@ def main(argv: list[str] | None = None) -> int:
         cells = with_eras(dyads, ["great_power", "pact_defender", "contig_defender"])
         gp = unattached_great_powers(dyads)
         unattached = with_eras(gp, ["initiating_side"])
+        bands = by_power_band(gp)
         fit, dropped = regression(dyads)
         with console.status("robustness runs"):
             robust = [] if args.no_robustness else robustness(t)
@@ -311,6 +328,14 @@ def main(argv: list[str] | None = None) -> int:
             ["initiating side vs GP"],
         )
     )
+    console.print(
+        rate_table(
+            "2b. The same great powers by ln(initiating side CINC / great power CINC)",
+            bands,
+            ["log_ratio_band"],
+            ["log power ratio"],
+        )
+    )
     console.print(logit_table(fit, dropped))
     if robust:
         console.print(robustness_table(robust))
@@ -341,6 +366,7 @@ def main(argv: list[str] | None = None) -> int:
             },
             "cells": _records(cells),
             "unattached_great_powers": _records(unattached),
+            "unattached_great_powers_by_power_band": _records(bands),
             "headline": headline(dyads),
             "logit": {
                 "n": fit.n,
