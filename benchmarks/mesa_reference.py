@@ -409,7 +409,8 @@ class CollsecMesaModel(mesa.Model):
             able = [
                 i for i in mem if not states[i].busy and self.reach[i][v] and not pact.absent[i]
             ]
-            p_des.append(pact.designation_chance(vot, p_yes))
+            found = not rp.find_when_needed or v_pow < rp.force_margin * a_pow
+            p_des.append(pact.designation_chance(vot, p_yes) if found else 0.0)
             will: dict[int, float] = {}
             if pact.ideal:
                 will = dict.fromkeys(able, 1.0)
@@ -504,8 +505,12 @@ class CollsecMesaModel(mesa.Model):
         joiners: set[int] = set()
         sanctioners: set[int] = set()
         mil_ok = san_ok = False
+        # Measures (and, with find_when_needed, findings) only where the
+        # victim alone cannot meet the aggressor's side.
+        needed = power[v] < rp.force_margin * aggressor_side
         for k, pact in enumerate(self.pacts):
             d = f.covers[k] and pact.designates(f.voters[k], yes)
+            d = d and (needed or not rp.find_when_needed)
             designated.append(d)
             if not d:
                 continue
@@ -515,8 +520,6 @@ class CollsecMesaModel(mesa.Model):
                 san_ok = True
                 sanctioners |= {i for i in f.members[k] if yes[i]}
         coalition = sum(power[i] for i in joiners)
-        # Measures only where the victim alone cannot meet the aggressor's side.
-        needed = power[v] < rp.force_margin * aggressor_side
         military = (
             mil_ok
             and needed

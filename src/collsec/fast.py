@@ -123,6 +123,7 @@ class _P(NamedTuple):
     join_cost: float
     join_cost_gain: float
     free_riding: float
+    find_when_needed: float
     force_margin: float
     sanction_penalty: float
     sanction_years: float
@@ -178,6 +179,7 @@ def _pack(params: Parameters) -> _P:
         r.join_cost,
         r.join_cost_gain,
         r.free_riding,
+        1.0 if r.find_when_needed else 0.0,
         r.force_margin,
         r.sanction_penalty,
         float(r.sanction_years),
@@ -518,6 +520,8 @@ if HAVE_NUMBA:
                     pd = _at_least(p_yes, vj, nd, t1, t2)
                 if n_vote == 0:
                     pd = 0.0
+            if P.find_when_needed > 0 and not v_pow < P.force_margin * a_pow:
+                pd = 0.0
             x_p_des[j] = pd
             # Participation (phases.response.assess; rules.<Doctrine>.chance).
             will = x_will
@@ -639,6 +643,9 @@ if HAVE_NUMBA:
             sanctioners[i] = False
         mil_ok = False
         san_ok = False
+        # Measures (and, with find_when_needed, findings) only where the
+        # victim alone cannot meet the aggressor's side.
+        needed = power[vic] < P.force_margin * aggressor_side
         for j in range(k):
             vj = x_voters[j]
             r = rule[j]
@@ -664,6 +671,8 @@ if HAVE_NUMBA:
                 if veto[j] and perm_no:
                     d = False
             d = d and x_covers[j]
+            if P.find_when_needed > 0:
+                d = d and needed
             x_designated[j] = d
             if d:
                 pj = x_p_join[j]
@@ -683,8 +692,6 @@ if HAVE_NUMBA:
             t1[i] = power[i] if joiners[i] else 0.0
             any_join = any_join or joiners[i]
         coalition = _psum(t1)
-        # Measures only where the victim alone cannot meet the aggressor's side.
-        needed = power[vic] < P.force_margin * aggressor_side
         is_military = (
             mil_ok
             and needed

@@ -115,6 +115,9 @@ class ResponseParams(_Frozen):
         1.0, 0.0, 1.0, "weight of the log-odds a weaker aggressor adds (0: never a gain)"
     )
     free_riding: float = _p(0.5, 0.0, 1.0, "fall in willingness when others already suffice")
+    find_when_needed: bool = Field(
+        False, description="find against an aggressor only where the victim cannot meet it alone"
+    )
     force_margin: float = _p(1.0, 0.1, 10.0, "coalition-to-aggressor power needed to use force")
     sanction_penalty: float = _p(0.01, 0.0, 1.0, "growth penalty of sanctions by the whole world")
     sanction_years: int = Field(3, ge=0, le=50, description="years sanctions last")

@@ -106,8 +106,16 @@ def test_rule_variants(name: str) -> None:
         {"params.aggression.decisiveness": 1.5},
         {"params.response.free_riding": 0.0, "params.learning.join_rate": 0.5},
         {"params.response.join_cost_gain": 0.0},
+        {"params.response.find_when_needed": True},
     ],
-    ids=["no vote noise", "decisiveness 0.5", "decisiveness 1.5", "open entry", "no join gain"],
+    ids=[
+        "no vote noise",
+        "decisiveness 0.5",
+        "decisiveness 1.5",
+        "open entry",
+        "no join gain",
+        "findings when needed",
+    ],
 )
 def test_parameter_branches(changes: dict[str, Any]) -> None:
     sc = lean(load_scenario("default"), **changes)

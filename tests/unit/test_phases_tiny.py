@@ -781,3 +781,31 @@ def test_join_cost_gain_weighs_only_a_weaker_aggressor(
         # Against a weaker aggressor the cost is zero: D is as willing as an equal.
         equal = 1.0 / (1.0 + np.exp(-(rp.join_base + rp.join_obligation + rp.join_credibility)))
         assert s.willing[0, 0, d] == pytest.approx(equal, rel=1e-12)
+
+
+def test_find_when_needed_withholds_the_finding_between_matched_sides(
+    make_scenario: Any, make_state: Any
+) -> None:
+    """O1 (docs/model.md, "Findings only where needed"): with find_when_needed,
+    a victim that can meet its attacker alone gets no finding either, and the
+    aggressor foresees none; a weaker victim gets both as before."""
+    sc = _council_world(make_scenario, make_state, absent=("P1",))
+    sc = sc.model_copy(
+        update={
+            "params": sc.params.model_copy(
+                update={
+                    "response": sc.params.response.model_copy(update={"find_when_needed": True})
+                }
+            )
+        }
+    )
+    b = _batch(sc)
+    s, resp = _respond(b, "X", "V")  # equal power: the victim meets X alone
+    assert not resp.needed[0]
+    assert not resp.designated[0, 0]
+    assert s.p_designate[0, 0] == 0.0
+    b.cap[0, b.world.index["V"]] = 0.25
+    s, resp = _respond(b, "X", "V")
+    assert resp.needed[0]
+    assert resp.designated[0, 0]
+    assert s.p_designate[0, 0] == pytest.approx(1.0, abs=1e-6)

@@ -219,6 +219,9 @@ def assess(
         else:
             voters[:, j, :] = base
         p_des[:, j] = arr.rule.probability(p_yes, voters[:, j, :], arr.permanent[None, :])
+        if rp.find_when_needed:
+            # No finding where the victim can meet the aggressor alone (respond).
+            p_des[:, j] = np.where(v_pow < rp.force_margin * a_pow, p_des[:, j], 0.0)
         if arr.ideal:
             pj = _IDEAL.chance(margin, margin, np.ones(c, dtype=bool))
             will = pj
@@ -326,9 +329,19 @@ def respond(b: Batch, s: Assessment, u: FloatArray, aggressor_side: FloatArray) 
     mil_ok = np.zeros(c, dtype=bool)
     san_ok = np.zeros(c, dtype=bool)
     sanctioners = np.zeros_like(joiners)
+    victim = s.power[ci, s.victim]
+    # Collective measures are taken only where they are needed: a victim that
+    # can meet the aggressor's side alone is left to its own defence (Charter
+    # art. 51; members do not pay for a public good already provided, Olson
+    # and Zeckhauser 1966). The organisation still finds against the aggressor,
+    # unless find_when_needed: then a war between matched sides gets no
+    # finding either (docs/model.md, "Findings only where needed").
+    needed = victim < prm.force_margin * aggressor_side
     for j, arr in enumerate(b.arrangements):
         d = arr.rule.decide(yes & s.voters[:, j, :], s.voters[:, j, :], arr.permanent[None, :])
         d = d & s.covers[:, j]
+        if prm.find_when_needed:
+            d = d & needed
         designated[:, j] = d
         joiners |= d[:, None] & (u[:, 1, :] < s.p_join[:, j, :])
         if arr.military:
@@ -337,12 +350,6 @@ def respond(b: Batch, s: Assessment, u: FloatArray, aggressor_side: FloatArray) 
             san_ok |= d
             sanctioners |= d[:, None] & s.members[:, j, :] & yes
     coalition = (joiners * s.power).sum(axis=1)
-    victim = s.power[ci, s.victim]
-    # Collective measures are taken only where they are needed: a victim that
-    # can meet the aggressor's side alone is left to its own defence (Charter
-    # art. 51; members do not pay for a public good already provided, Olson
-    # and Zeckhauser 1966). The organisation still finds against the aggressor.
-    needed = victim < prm.force_margin * aggressor_side
     military = (
         mil_ok
         & needed
