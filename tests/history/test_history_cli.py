@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import typer
 from typer.testing import CliRunner
 
@@ -211,3 +212,26 @@ def test_a_bad_params_file_exits_2_naming_file_and_field(tmp_path: Path, cow_dir
     assert r.exit_code == 2
     assert "params.yaml" in r.output
     assert "capability_lag" in r.output
+
+
+def test_the_out_of_sample_score_printed_by_case_is_current(cow_dir: Path) -> None:
+    """The score `collsec case` prints (OUT_OF_SAMPLE) is what the bundled
+    parameters give on the book it names, so it cannot go stale."""
+    import warnings
+
+    from collsec.history.evaluate import (
+        OUT_OF_SAMPLE,
+        evaluate_book,
+        read_case_book,
+        resolve_case_book,
+    )
+
+    rows = read_case_book(resolve_case_book(OUT_OF_SAMPLE["book"]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = evaluate_book(rows, data_dir=cow_dir)
+    assert len(rows) == OUT_OF_SAMPLE["cases"]
+    assert res["accuracy"]["overall"] == pytest.approx(OUT_OF_SAMPLE["accuracy"], abs=5e-4)
+    assert res["baseline"]["accuracy"]["overall"] == pytest.approx(
+        OUT_OF_SAMPLE["baseline"], abs=5e-4
+    )

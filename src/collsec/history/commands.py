@@ -31,6 +31,7 @@ from collsec.console import (
 from collsec.errors import CollsecError
 from collsec.history.cases import Case, CasePrediction, predict_case
 from collsec.history.evaluate import (
+    OUT_OF_SAMPLE,
     OUTCOMES,
     evaluate_book,
     read_case_book,
@@ -182,6 +183,20 @@ def _print_prediction(p: CasePrediction, console: Console) -> None:
             _("power as fought: aggressor side {a:.2e}, victim side {v:.2e}").format(
                 a=p.power["aggressor_side"], v=p.power["victim_side"]
             )
+        )
+    )
+    console.print(
+        Text(
+            _(
+                "How far to trust this: on {n} crises coded after the model was fixed, its "
+                "labels were right {acc:.0%} of the time, a constant guess {base:.0%}. Read the "
+                "diagnosis as the model's reasoning, not as a forecast (docs/history.md)."
+            ).format(
+                n=OUT_OF_SAMPLE["cases"],
+                acc=OUT_OF_SAMPLE["accuracy"],
+                base=OUT_OF_SAMPLE["baseline"],
+            ),
+            style="dim",
         )
     )
 

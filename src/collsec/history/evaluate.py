@@ -41,6 +41,18 @@ ALLOWED: dict[str, tuple[str, ...]] = {
 }
 
 
+OUT_OF_SAMPLE: dict[str, Any] = {
+    "book": "heldout2",
+    "cases": 19,
+    "accuracy": 0.456,
+    "baseline": 0.702,
+}
+"""The bundled parameter set's one clean out-of-sample score (docs/history.md,
+section 3): ``collsec cases evaluate heldout2``, a book coded before any
+prediction and scored once, against its own majority labels. ``collsec case``
+prints it beside every prediction; ``tests/history`` recomputes it, so it
+cannot go stale when the model changes."""
+
 BUNDLED_BOOKS: tuple[str, ...] = ("heldout", "heldout2")
 """Case books shipped with the package, by name (``collsec cases evaluate heldout``)."""
 
