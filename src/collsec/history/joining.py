@@ -50,6 +50,7 @@ import numpy as np
 import pandas as pd
 
 from collsec.errors import CollsecError
+from collsec.i18n import _
 
 __all__ = [
     "COVARIATES",
@@ -92,7 +93,9 @@ def _require(df: pd.DataFrame, columns: Sequence[str], what: str) -> None:
     missing = [c for c in columns if c not in df.columns]
     if missing:
         raise CollsecError(
-            f"missing column(s) {', '.join(missing)}; pass the COW table as its loader returns it",
+            _("missing column(s) {columns}; pass the COW table as its loader returns it").format(
+                columns=", ".join(missing)
+            ),
             source=what,
             field=missing[0],
         )
@@ -114,7 +117,12 @@ def era_of(year: int) -> str:
     for first, last, label in ERAS:
         if first <= year <= last:
             return label
-    raise CollsecError(f"year {year} is outside the eras 1816-2003", field="year")
+    raise CollsecError(
+        _("year {year} is outside the eras {first}-{last}").format(
+            year=year, first=1816, last=2003
+        ),
+        field="year",
+    )
 
 
 def war_entries(wars: pd.DataFrame, *, window_days: int = 0) -> pd.DataFrame:
@@ -145,7 +153,9 @@ def war_entries(wars: pd.DataFrame, *, window_days: int = 0) -> pd.DataFrame:
     """
     _require(wars, (*_WAR_COLUMNS, "Initiator"), "wars")
     if window_days < 0:
-        raise CollsecError(f"must be 0 or more, not {window_days}", field="window_days")
+        raise CollsecError(
+            _("must be 0 or more, not {value}").format(value=window_days), field="window_days"
+        )
     w = wars.loc[:, [*_WAR_COLUMNS, "Initiator"]].copy()
     # A missing month or day (none in v4.0) is read as the earliest possible
     # date, so that an uncertain entry is never made later than it could be.
@@ -163,12 +173,12 @@ def war_entries(wars: pd.DataFrame, *, window_days: int = 0) -> pd.DataFrame:
     w = w.sort_values(["WarNum", "entry", "Side", "ccode"], kind="stable")
     first = w.drop_duplicates(["WarNum", "ccode"], keep="first")
     rows = []
-    for _, g in first.groupby("WarNum", sort=True):
+    for _war, g in first.groupby("WarNum", sort=True):
         war = int(g["WarNum"].iloc[0])
         start = g["entry"].min()
         init_side, rule = _initiating_side(g)
         lag = (g["entry"] - start).dt.days
-        for (_, r), d in zip(g.iterrows(), lag, strict=True):
+        for (_row, r), d in zip(g.iterrows(), lag, strict=True):
             side = int(r["Side"])
             rows.append(
                 {
@@ -249,7 +259,12 @@ def joiner_dyads(
         If a table lacks a column or ``max_conttype`` is not 1-5.
     """
     if max_conttype not in (1, 2, 3, 4, 5):
-        raise CollsecError(f"must be 1-5, not {max_conttype!r}", field="max_conttype")
+        raise CollsecError(
+            _("must be from {low} to {high}, not {value!r}").format(
+                low=1, high=5, value=max_conttype
+            ),
+            field="max_conttype",
+        )
     _require(system, ("ccode", "year"), "system")
     _require(majors, ("ccode", "styear", "endyear"), "majors")
     _require(contiguity, ("state1no", "state2no", "year", "conttype"), "contiguity")
@@ -300,7 +315,7 @@ def joiner_dyads(
 
     rows = []
     outside: list[tuple[int, int]] = []
-    for _, g in entries.groupby("war_num", sort=True):
+    for _war, g in entries.groupby("war_num", sort=True):
         war = int(g["war_num"].iloc[0])
         year = int(g["start_year"].iloc[0])
         before = year - 1
@@ -388,7 +403,7 @@ def wilson_interval(k: int, n: int, z: float = 1.959963984540054) -> tuple[float
     [0.0, 0.2775]
     """
     if not 0 <= k <= n:
-        raise CollsecError(f"need 0 <= k <= n, got k={k}, n={n}", field="k")
+        raise CollsecError(_("need 0 <= k <= n, got k={k}, n={n}").format(k=k, n=n), field="k")
     if n == 0:
         return math.nan, math.nan
     p = k / n
@@ -510,10 +525,13 @@ def fit_logit(
     y = np.asarray(y, dtype=float)
     if X.ndim != 2 or X.shape[0] != y.shape[0] or X.shape[1] != len(names):
         raise CollsecError(
-            f"X is {X.shape}, y is {y.shape}, names has {len(names)}; they must agree", field="X"
+            _("X is {x}, y is {y}, names has {n}; they must agree").format(
+                x=X.shape, y=y.shape, n=len(names)
+            ),
+            field="X",
         )
     if not np.isin(y, (0.0, 1.0)).all():
-        raise CollsecError("y must hold only 0 and 1", field="y")
+        raise CollsecError(_("must hold only 0 and 1"), field="y")
     Z = np.column_stack([np.ones(len(y)), X])
     beta = np.zeros(Z.shape[1])
     converged = False
@@ -525,7 +543,7 @@ def fit_logit(
             step = np.linalg.solve(info, Z.T @ (y - p))
         except np.linalg.LinAlgError as exc:
             raise CollsecError(
-                "the information matrix is singular: a covariate is constant or collinear",
+                _("the information matrix is singular: a covariate is constant or collinear"),
                 field="X",
             ) from exc
         beta = beta + step
