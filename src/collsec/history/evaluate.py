@@ -53,7 +53,7 @@ prediction and scored once, against its own majority labels. ``collsec case``
 prints it beside every prediction; ``tests/history`` recomputes it, so it
 cannot go stale when the model changes."""
 
-BUNDLED_BOOKS: tuple[str, ...] = ("heldout", "heldout2")
+BUNDLED_BOOKS: tuple[str, ...] = ("heldout", "heldout2", "heldout3")
 """Case books shipped with the package, by name (``collsec cases evaluate heldout``)."""
 
 
