@@ -67,7 +67,8 @@ _EVALUATE_PARAMS = typer.Option(None, "--params", help=_PARAMS_HELP)
 _EVALUATE_FILE = typer.Argument(
     ...,
     help=N_(
-        "case book (CSV, shared/data/cases/README.md schema), or a bundled book: heldout, heldout2"
+        "case book (CSV, shared/data/cases/README.md schema), "
+        "or a bundled book: heldout, heldout2, heldout3"
     ),
 )
 _EVALUATE_DATA_DIR = typer.Option(None, "--data-dir", help=_DATA_HELP)
