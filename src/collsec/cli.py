@@ -581,7 +581,12 @@ def params_cmd(
         # the one place a parameter is described (test_i18n keeps every one in
         # the catalog). Text, not markup: a range such as [0, 1] must print as written.
         meaning = _(row["meaning"])
-        cells = (row["path"], f"{row['default']}", f"[{lo}, {hi}]", meaning)
+        # A switch has no range: its two values are the range.
+        span = "true | false" if isinstance(row["default"], bool) else f"[{lo}, {hi}]"
+        default = (
+            str(row["default"]).lower() if isinstance(row["default"], bool) else row["default"]
+        )
+        cells = (row["path"], f"{default}", span, meaning)
         table.add_row(*(Text(c) for c in cells))
     _stdout().print(table)
 

@@ -344,3 +344,12 @@ def test_no_arguments_runs_compare_default(
         False,
         True,
     )
+
+
+def test_params_shows_a_switch_as_true_or_false(runner: CliRunner) -> None:
+    res = runner.invoke(cli.app, ["params", "--group", "response"], env={"COLUMNS": "200"})
+    assert res.exit_code == 0, res.output
+    line = next(x for x in res.stdout.splitlines() if "find_when_needed" in x)
+    assert "false" in line
+    assert "true | false" in line
+    assert "[, ]" not in res.stdout
