@@ -64,7 +64,7 @@ from collsec.data import load_wars
 from collsec.errors import CollsecError
 from collsec.history.cases import Case, _setup
 from collsec.history.joining import fit_logit, war_entries
-from collsec.history.worlds import load_history_params
+from collsec.history.worlds import load_history_params, params_with
 from collsec.phases.response import assess
 from collsec.state import Batch
 
@@ -212,8 +212,7 @@ def main() -> None:
     rows = pd.DataFrame(out)
     if args.rows:
         rows.to_csv(args.rows, index=False)
-    _, _, _, params = _setup(Case(1950, "un", ("731",), "732"), hp, args.data_dir, (), (), None)
-    res = estimate(rows, params)
+    res = estimate(rows, params_with(hp.overrides))
     if args.yaml:
         lines = ["overrides:"] + [f"  {k}: {v}" for k, v in res["overrides"].items()]
         args.yaml.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,12 @@ import typer
 from typer.testing import CliRunner
 
 from collsec.history.commands import register
+from collsec.history.evaluate import (
+    OUT_OF_SAMPLE,
+    evaluate_book,
+    read_case_book,
+    resolve_case_book,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -217,15 +224,6 @@ def test_a_bad_params_file_exits_2_naming_file_and_field(tmp_path: Path, cow_dir
 def test_the_out_of_sample_score_printed_by_case_is_current(cow_dir: Path) -> None:
     """The score `collsec case` prints (OUT_OF_SAMPLE) is what the bundled
     parameters give on the book it names, so it cannot go stale."""
-    import warnings
-
-    from collsec.history.evaluate import (
-        OUT_OF_SAMPLE,
-        evaluate_book,
-        read_case_book,
-        resolve_case_book,
-    )
-
     rows = read_case_book(resolve_case_book(OUT_OF_SAMPLE["book"]))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -235,3 +233,21 @@ def test_the_out_of_sample_score_printed_by_case_is_current(cow_dir: Path) -> No
     assert res["baseline"]["accuracy"]["overall"] == pytest.approx(
         OUT_OF_SAMPLE["baseline"], abs=5e-4
     )
+
+
+def test_case_takes_a_params_file(tmp_path: Path, cow_dir: Path) -> None:
+    """--params swaps the parameter set of one prediction too; a bad file exits 2."""
+    args = ["case", "--org", "un", "--year", "1950", "--aggressor", "731", "--victim", "732"]
+    args += ["--absent", "365", "--data-dir", str(cow_dir)]
+    params = tmp_path / "params.yaml"
+    params.write_text(
+        "draws: 200\noverrides:\n  params.response.vote_bias: -1.0\n", encoding="utf-8"
+    )
+    r = CliRunner().invoke(_app(), [*args, "--params", str(params), "--json"])
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["predicted"]["designated"] == "no"
+    params.write_text("power_measure: lumens\n", encoding="utf-8")
+    r = CliRunner().invoke(_app(), [*args, "--params", str(params)])
+    assert r.exit_code == 2
+    assert "power_measure" in r.output
+    assert "'lumens'" in r.output

@@ -213,26 +213,20 @@ def load_history_params(path: Path | str | None = None) -> HistoryParams:
         raise CollsecError(_("need 0 <= low <= high <= 1"), source=source, field="reversed_cutoffs")
     if hp.draws < 1:
         raise CollsecError(_("must be at least 1"), source=source, field="draws")
-    if hp.revisionism not in REVISIONISM_SOURCES:
-        raise CollsecError(
-            _("{value!r} is not one of {allowed}").format(
-                value=hp.revisionism, allowed=", ".join(REVISIONISM_SOURCES)
-            ),
-            source=source,
-            field="revisionism",
-        )
+    for fld, allowed in (("revisionism", REVISIONISM_SOURCES), ("power_measure", POWER_MEASURES)):
+        value = getattr(hp, fld)
+        if value not in allowed:
+            raise CollsecError(
+                _("{value!r} is not one of {allowed}").format(
+                    value=value, allowed=", ".join(allowed)
+                ),
+                source=source,
+                field=fld,
+            )
     if hp.revisionism_window < 1:
         raise CollsecError(_("must be at least 1"), source=source, field="revisionism_window")
     if not 0 <= hp.capability_lag <= 10:
         raise CollsecError(_("must be from 0 to 10"), source=source, field="capability_lag")
-    if hp.power_measure not in POWER_MEASURES:
-        raise CollsecError(
-            _("{value!r} is not one of {allowed}").format(
-                value=hp.power_measure, allowed=", ".join(POWER_MEASURES)
-            ),
-            source=source,
-            field="power_measure",
-        )
     return hp
 
 

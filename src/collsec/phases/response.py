@@ -206,6 +206,7 @@ def assess(
     p_join = np.zeros((c, k, n))
     doctrine = b.world.doctrine
     need = np.maximum(rp.force_margin * a_pow - v_pow, 1e-12)
+    needed = v_pow < rp.force_margin * a_pow
     for j, arr in enumerate(b.arrangements):
         base = member_all[:, j, :] & ~arr.absent[None, :]
         if not arr.parties_vote:
@@ -221,7 +222,7 @@ def assess(
         p_des[:, j] = arr.rule.probability(p_yes, voters[:, j, :], arr.permanent[None, :])
         if rp.find_when_needed:
             # No finding where the victim can meet the aggressor alone (respond).
-            p_des[:, j] = np.where(v_pow < rp.force_margin * a_pow, p_des[:, j], 0.0)
+            p_des[:, j] = np.where(needed, p_des[:, j], 0.0)
         if arr.ideal:
             pj = _IDEAL.chance(margin, margin, np.ones(c, dtype=bool))
             will = pj
