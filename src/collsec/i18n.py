@@ -3,7 +3,10 @@
 Every message shown to a user is written in English in the source and passed
 through :func:`_`. English is the message id itself; other languages live in
 JSON catalogs under ``collsec/locales/<language>.json`` that map each English
-message id to its translation. A message missing from a catalog falls back to
+message id to its translation, with more parts of the same catalog in
+``collsec/locales/<language>/*.json`` (one per area of the program, so that
+areas grow their catalogs apart; a message translated twice, differently, is
+an error). A message missing from a catalog falls back to
 English, so an incomplete catalog never breaks the program.
 
 The language is the one set by :func:`set_language`, otherwise the one named
@@ -100,8 +103,25 @@ def catalog(lang: str) -> dict[str, str]:
             + ", ".join(available_languages()),
             field=ENV_VAR,
         )
-    source = f"collsec/locales/{lang}.json"
-    text = (resources.files("collsec") / "locales" / f"{lang}.json").read_text(encoding="utf-8")
+    folder = resources.files("collsec") / "locales"
+    parts = [(f"collsec/locales/{lang}.json", folder / f"{lang}.json")]
+    extra = folder / lang
+    if extra.is_dir():
+        more = sorted(p.name for p in extra.iterdir() if p.name.endswith(".json"))
+        parts += [(f"collsec/locales/{lang}/{name}", extra / name) for name in more]
+    data: dict[str, str] = {}
+    for source, path in parts:
+        for key, value in _read_catalog_part(source, path.read_text(encoding="utf-8")).items():
+            if key in data and data[key] != value:
+                raise ScenarioError(
+                    f"message {key!r} is translated twice, differently", source=source
+                )
+            data[key] = value
+    return data
+
+
+def _read_catalog_part(source: str, text: str) -> dict[str, str]:
+    """Parse one catalog file: a JSON object of message strings to strings."""
     try:
         data = json.loads(text)
     except json.JSONDecodeError as err:

@@ -95,10 +95,31 @@ def english_after() -> Iterator[None]:
 
 @pytest.fixture
 def id_catalog() -> dict[str, str]:
-    text = (resources.files("collsec") / "locales" / "id.json").read_text(encoding="utf-8")
-    data = json.loads(text)  # the catalog is valid JSON
-    assert isinstance(data, dict)
-    return data
+    """The whole Bahasa Indonesia catalog: ``id.json`` and every part in ``id/``."""
+    folder = resources.files("collsec") / "locales"
+    files = [folder / "id.json"]
+    if (folder / "id").is_dir():
+        files += [p for p in (folder / "id").iterdir() if p.name.endswith(".json")]
+    for path in files:
+        assert isinstance(json.loads(path.read_text(encoding="utf-8")), dict), path.name
+    i18n.catalog.cache_clear()
+    return dict(i18n.catalog("id"))
+
+
+def test_catalog_parts_merge_and_a_conflict_is_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "locales" / "id").mkdir(parents=True)
+    (tmp_path / "locales" / "id.json").write_text('{"error": "galat"}', encoding="utf-8")
+    (tmp_path / "locales" / "id" / "b.json").write_text('{"year": "tahun"}', encoding="utf-8")
+    monkeypatch.setattr(i18n.resources, "files", lambda _pkg: tmp_path)
+    i18n.catalog.cache_clear()
+    assert i18n.catalog("id") == {"error": "galat", "year": "tahun"}
+    (tmp_path / "locales" / "id" / "c.json").write_text('{"year": "masa"}', encoding="utf-8")
+    i18n.catalog.cache_clear()
+    with pytest.raises(ScenarioError, match="translated twice"):
+        i18n.catalog("id")
+    i18n.catalog.cache_clear()
 
 
 def test_catalog_is_a_json_object_of_strings(id_catalog: dict[str, str]) -> None:
@@ -254,14 +275,14 @@ def test_every_parameter_meaning_is_in_the_catalog(id_catalog: dict[str, str]) -
     """
     assert len(parameter_meanings()) == len([r for r in parameter_table() if r["meaning"]])
     missing = sorted(parameter_meanings() - set(id_catalog))
-    assert missing == [], "add these parameter descriptions to src/collsec/locales/id.json"
+    assert missing == [], "add these parameter descriptions to the id catalog"
 
 
 def test_source_messages_are_in_the_catalog(id_catalog: dict[str, str]) -> None:
     """Every marked message has a Bahasa Indonesia translation (English is only a safety net)."""
     missing = sorted(source_msgids() - set(id_catalog) - ALLOWED_FALLBACK)
     listing = "\n".join(f"{marked_messages()[m][0]}: {m!r}" for m in missing)
-    assert not missing, "add these messages to src/collsec/locales/id.json:\n" + listing
+    assert not missing, "add these messages to the id catalog (locales/id.json or id/):\n" + listing
 
 
 def test_no_catalog_entry_is_orphaned(id_catalog: dict[str, str]) -> None:
