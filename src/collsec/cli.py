@@ -97,8 +97,9 @@ from collsec.console import (
 from collsec.console import stderr_console as _stderr
 from collsec.console import stdout_console as _stdout
 from collsec.errors import CollsecError, UnknownNameError
+from collsec.findings import findings_from_comparison, print_findings
 from collsec.i18n import N_, _, regime_label
-from collsec.results import SUMMARY_METRICS, Comparison
+from collsec.results import SUMMARY_METRICS, Comparison, interval_caption
 from collsec.scenario import (
     REGIMES,
     RUN_REGIMES,
@@ -266,7 +267,11 @@ def write_output(comparison: Comparison, folder: Path, plots: bool) -> list[Path
     of an earlier run cannot be mistaken for this one's.
     """
     try:
-        written = comparison.write(folder, plots=plots)
+        written = comparison.write(folder)
+        if plots:
+            from collsec.plots import save_all
+
+            written.extend(save_all(comparison.results, folder))
         keep = {p.name for p in written}
         for name in _known_outputs() - keep:
             stale = folder / name
@@ -319,7 +324,7 @@ def summary_table(comparison: Comparison, meanings: bool = False) -> Table:
         title=_("{scenario}: {reps} replications × {years} years (seed {seed})").format(
             scenario=sc.name, reps=sc.replications, years=sc.horizon, seed=sc.seed
         ),
-        caption=_("mean over replications [95% interval of the mean]"),
+        caption=_("mean over replications [95% interval of the mean]") + "\n" + interval_caption(),
     )
     table.add_column(_("metric"), style="bold", no_wrap=True)
     for regime in comparison.results:
@@ -365,13 +370,16 @@ def _execute(
             comparison = api_compare(sc, regimes, progress=advance, engine=engine)
     written = write_output(comparison, folder, plots)
     _note(_("Wrote {n} files to {folder}").format(n=len(written), folder=folder))
+    found = findings_from_comparison(comparison)
     if as_json:
         # Exactly one JSON object on stdout; NaN was turned into null already.
-        sys.stdout.write(json.dumps(comparison.to_json_dict(), allow_nan=False) + "\n")
+        data = {**comparison.to_json_dict(), "findings": [f.to_dict() for f in found]}
+        sys.stdout.write(json.dumps(data, allow_nan=False) + "\n")
         sys.stdout.flush()
     else:
         console = _stdout()
         console.print(summary_table(comparison, meanings=console.width >= 150))
+        print_findings(found, console)
 
 
 def _with_run_settings(
