@@ -115,6 +115,7 @@ EXTENSION_MODULES: tuple[str, ...] = (
     "collsec.data.commands",
     "collsec.history.commands",
     "collsec.experiments.commands",
+    "collsec.report",
 )
 """Modules whose ``register(app)`` adds commands, when they exist."""
 

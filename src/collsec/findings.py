@@ -69,6 +69,7 @@ from collsec.results import (
     interval_around,
     resampled_means,
 )
+from collsec.scenario import Scenario
 
 VERDICTS: tuple[str, ...] = ("holds", "fails", "undecided")
 """The verdicts a finding can have."""
@@ -83,18 +84,12 @@ VERDICT_LABELS: dict[str, str] = {
 SHARE_REFERENCE = 0.5
 """A condition's failure share is set against one half: held, or failed, in most crises."""
 
-CS_REGIMES: tuple[str, ...] = ("collective_security", "ideal_collective_security")
-"""The regimes a contrast takes as collective security, in order of preference."""
+CS_REGIMES: tuple[str, ...] = ("collective_security", "ideal_collective_security", "as_specified")
+"""The regimes a contrast takes as collective security, in order of preference
+(``as_specified`` only when the scenario's arrangements include collective security)."""
 
 DIAGNOSED_REGIMES: tuple[str, ...] = ("collective_security", "as_specified", "collective_defense")
 """Regimes whose crisis log gives the condition findings, in order of preference."""
-
-_REGIME_NAMES: dict[str, str] = {
-    "self_help": N_("self-help"),
-    "collective_defense": N_("collective defence"),
-    "collective_security": N_("collective security"),
-    "ideal_collective_security": N_("ideal collective security"),
-}
 
 
 @dataclass(frozen=True)
@@ -234,11 +229,6 @@ def verdict_label(verdict: str) -> str:
     return _(VERDICT_LABELS[verdict])
 
 
-def regime_name(regime: str) -> str:
-    """A regime in lower-case words for a sentence (translated)."""
-    return _(_REGIME_NAMES[regime]) if regime in _REGIME_NAMES else regime_label(regime)
-
-
 # --------------------------------------------------------------------------- effects
 
 
@@ -273,8 +263,15 @@ def _difference(
     return interval_around(float(np.nanmean(va) - np.nanmean(vb)), resampled)
 
 
-def _cs_regime(regimes: Sequence[str]) -> str | None:
-    return next((r for r in CS_REGIMES if r in regimes), None)
+def _has_cs(scenario: Scenario | None) -> bool:
+    return scenario is not None and any(
+        a.kind == "collective_security" for a in scenario.arrangements
+    )
+
+
+def _cs_regime(regimes: Sequence[str], scenario: Scenario | None) -> str | None:
+    usable = [r for r in CS_REGIMES if r != "as_specified" or _has_cs(scenario)]
+    return next((r for r in usable if r in regimes), None)
 
 
 def _contrast_finding(c: _Contrast, cs: str, effect: tuple[float, float, float]) -> Finding | None:
@@ -287,14 +284,16 @@ def _contrast_finding(c: _Contrast, cs: str, effect: tuple[float, float, float])
         effect=m,
         interval=(lo, hi),
         verdict=verdict_of(lo, hi),
-        measure=_(c.measure).format(regime=regime_name(cs)),
+        measure=_(c.measure).format(regime=regime_label(cs)),
         reference=0.0,
     )
 
 
 def contrast_findings(results: Mapping[str, SimulationResult]) -> list[Finding]:
     """The regime contrasts (C13, C14, C5/M1, C2/C12) the regimes in ``results`` allow."""
-    cs = _cs_regime(list(results))
+    if not results:
+        return []
+    cs = _cs_regime(list(results), next(iter(results.values())).scenario)
     if cs is None:
         return []
     out = []
@@ -369,7 +368,7 @@ def condition_findings(result: SimulationResult) -> list[Finding]:
                 effect=share,
                 interval=(lo, hi),
                 verdict=verdict_of(lo, hi, SHARE_REFERENCE, higher_holds=False),
-                measure=_(_FAILED_MEASURE).format(regime=regime_name(result.regime)),
+                measure=_(_FAILED_MEASURE).format(regime=regime_label(result.regime)),
                 reference=SHARE_REFERENCE,
             )
         )
@@ -412,19 +411,21 @@ def _sweep_entropy(seeds: np.ndarray) -> int:
     return int.from_bytes(state.astype("<u4").tobytes(), "little")
 
 
-def findings_from_sweep(rows: pd.DataFrame) -> list[Finding]:
+def findings_from_sweep(rows: pd.DataFrame, scenario: Scenario | None = None) -> list[Finding]:
     """Regime contrasts over a sweep's rows (:func:`collsec.experiments.store.load_results`).
 
     In every cell the regimes share seeds, so replication ``i`` of one regime is
     paired with replication ``i`` of the other; pairs are resampled within each
     cell (seeded from the cell's seed) and the effect is the mean over cells.
     A sweep keeps no crisis log and no yearly records, so there are no
-    condition findings and no C2/C12.
+    condition findings and no C2/C12. ``scenario`` is the sweep's base
+    scenario: with it, ``as_specified`` counts as collective security when its
+    arrangements include one.
     """
     if not len(rows) or "regime" not in rows:
         return []
     regimes = list(dict.fromkeys(rows["regime"]))
-    cs = _cs_regime(regimes)
+    cs = _cs_regime(regimes, scenario)
     if cs is None:
         return []
     out = []
