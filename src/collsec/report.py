@@ -520,6 +520,13 @@ def _sweep_plot(rows: pd.DataFrame, regimes: Sequence[str], params: Sequence[str
 def sweep_report(folder: Path) -> str:
     """The report of a sweep folder."""
     rows, manifest, sc = read_sweep(folder)
+    settings = {
+        k: manifest[f]
+        for k, f in (("replications", "replications"), ("horizon", "years"), ("seed", "seed"))
+        if isinstance(manifest.get(f), int)
+    }
+    if sc is not None and settings:
+        sc = sc.replace(**settings)  # the sweep's run settings, not the base scenario's
     regimes = list(dict.fromkeys(rows["regime"]))
     params = [str(p) for p in manifest.get("parameters", [])]
     found = findings_from_sweep(rows, sc)
