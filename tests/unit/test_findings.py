@@ -210,7 +210,8 @@ def test_findings_in_indonesian() -> None:
     found = findings_from_results(results)
     lines = "\n".join(summary_lines(found))
     assert "Keamanan kolektif mencegah lebih banyak perang daripada swadaya." in lines
-    assert "terpenuhi" in lines and "gagal" in lines
+    assert "terpenuhi" in lines
+    assert "gagal" in lines
     assert "Paling sering gagal" in lines
     assert by_claim(found, "O1").statement.startswith("O1 kesepakatan")
 

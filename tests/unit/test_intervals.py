@@ -73,7 +73,8 @@ def test_a_share_interval_stays_in_zero_one(values: np.ndarray, seed: int) -> No
     m, lo, hi = interval_of_mean(values, bootstrap_indices(values.size, seed, resamples=200))
     assert 0.0 <= lo <= m <= hi <= 1.0
     # Inside the values' own span too (up to rounding in the last bit of a mean).
-    assert values.min() - 1e-12 <= lo and hi <= values.max() + 1e-12
+    assert values.min() - 1e-12 <= lo
+    assert hi <= values.max() + 1e-12
 
 
 @settings(max_examples=40, deadline=None)
@@ -84,6 +85,8 @@ def test_a_share_interval_stays_in_zero_one(values: np.ndarray, seed: int) -> No
 def test_a_count_interval_stays_at_or_above_zero(values: np.ndarray, seed: int) -> None:
     m, lo, hi = interval_of_mean(values, bootstrap_indices(values.size, seed, resamples=200))
     if not np.isfinite(values).any():
-        assert np.isnan(m) and np.isnan(lo) and np.isnan(hi)
+        assert np.isnan(m)
+        assert np.isnan(lo)
+        assert np.isnan(hi)
         return
     assert 0.0 <= lo <= m <= hi
