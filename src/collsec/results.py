@@ -81,8 +81,11 @@ INTERVAL_METHOD = N_(
 )
 """How every interval is computed, for captions (format with ``n``)."""
 
-_BLOCK = 4_000_000
-"""Resampled values held in memory at once (bounds memory on very large runs)."""
+_BLOCK = 2_000_000
+"""Resample weights held in memory at once (bounds memory on very large runs)."""
+
+_GATHER_WIDTH = 2
+"""Up to this many columns, resampled means sum the drawn values (else a matrix product)."""
 
 
 def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
@@ -149,12 +152,18 @@ def bootstrap_indices(n: int, entropy: int, resamples: int = BOOTSTRAP_RESAMPLES
     if n < 1:
         return np.zeros((resamples, 0), dtype=np.int64)
     rng = np.random.default_rng(np.random.SeedSequence([int(entropy), BOOTSTRAP_KEY]))
-    out: np.ndarray = rng.integers(0, n, size=(resamples, n))
+    out: np.ndarray = rng.integers(0, n, size=(resamples, n), dtype=np.int32)
     return out
 
 
 def resampled_means(values: np.ndarray, indices: np.ndarray) -> np.ndarray:
     """Mean of ``values`` (replications on axis 0, NaN ignored) in each resample.
+
+    For many columns each resample's mean is a weighted mean (weights: how
+    often the resample drew each replication), computed for a block of
+    resamples at once as a matrix product; for one or two, the drawn values are
+    summed. Either way the mean is kept between the values' smallest and largest (where a
+    mean lies, whatever the rounding).
 
     Returns ``[resamples, ...]``; NaN where a resample holds no finite value.
     """
@@ -162,18 +171,31 @@ def resampled_means(values: np.ndarray, indices: np.ndarray) -> np.ndarray:
     b, n = indices.shape
     if n == 0 or v.shape[0] != n:
         raise ValueError(f"{v.shape[0]} values for resamples of {n} replications")
-    rest = int(np.prod(v.shape[1:], dtype=np.int64))
-    out = np.empty((b, *v.shape[1:]))
-    step = max(1, _BLOCK // max(n * rest, 1))
-    finite = np.isfinite(v)
-    filled = np.where(finite, v, 0.0)
+    flat = v.reshape(n, -1)
+    finite = np.isfinite(flat)
+    filled = np.where(finite, flat, 0.0)
+    weights = finite.astype(float)
+    out = np.full((b, flat.shape[1]), np.nan)
+    if not finite.any():
+        return out.reshape(b, *v.shape[1:])
+    with warnings.catch_warnings():  # a column without any finite value, said once here
+        warnings.simplefilter("ignore", RuntimeWarning)
+        low, high = np.nanmin(flat, axis=0), np.nanmax(flat, axis=0)
+    step = max(1, _BLOCK // n)
     for start in range(0, b, step):
         idx = indices[start : start + step]
-        tot = filled[idx].sum(axis=1)
-        cnt = finite[idx].sum(axis=1)
+        if flat.shape[1] <= _GATHER_WIDTH:  # few columns: sum the drawn rows
+            tot, cnt = filled[idx].sum(axis=1), weights[idx].sum(axis=1)
+        else:  # many: how often each row was drawn, times the rows
+            rows = idx.shape[0]
+            offset = (np.arange(rows) * n)[:, None]
+            counts = np.bincount((idx + offset).ravel(), minlength=rows * n).reshape(rows, n)
+            counts = counts.astype(float)
+            tot, cnt = counts @ filled, counts @ weights
         with np.errstate(invalid="ignore", divide="ignore"):
-            out[start : start + step] = np.where(cnt > 0, tot / np.maximum(cnt, 1), np.nan)
-    return out
+            mean = np.clip(tot / np.maximum(cnt, 1.0), low, high)
+        out[start : start + step] = np.where(cnt > 0, mean, np.nan)
+    return out.reshape(b, *v.shape[1:])
 
 
 def percentile_interval(resampled: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -312,10 +334,18 @@ class SimulationResult:
     def intervals(self) -> dict[str, tuple[float, float, float]]:
         """``{metric: (mean, low, high)}``, computed once (:func:`interval_of_mean`)."""
         if self._intervals is None:
-            idx = self.bootstrap()
-            self._intervals = {
-                m: interval_of_mean(self.per_replication[m], idx) for m in SUMMARY_METRICS
-            }
+            names = list(SUMMARY_METRICS)
+            values = np.column_stack([self.per_replication[m] for m in names]).astype(float)
+            resampled = resampled_means(values, self.bootstrap())  # every metric at once
+            self._intervals = {}
+            for k, m in enumerate(names):
+                col = values[:, k]
+                finite = col[np.isfinite(col)]
+                self._intervals[m] = (
+                    interval_around(float(finite.mean()), resampled[:, k])
+                    if finite.size
+                    else (float("nan"), float("nan"), float("nan"))
+                )
         return dict(self._intervals)
 
     def summary(self) -> pd.DataFrame:
