@@ -325,7 +325,7 @@ def summary_table(comparison: Comparison, meanings: bool = False) -> Table:
         title=_("{scenario}: {reps} replications × {years} years (seed {seed})").format(
             scenario=sc.name, reps=sc.replications, years=sc.horizon, seed=sc.seed
         ),
-        caption=_("mean over replications [95% interval of the mean]") + "\n" + interval_caption(),
+        caption=_("mean over replications [95% interval of the mean]"),
     )
     table.add_column(_("metric"), style="bold", no_wrap=True)
     for regime in comparison.results:
@@ -380,6 +380,7 @@ def _execute(
     else:
         console = _stdout()
         console.print(summary_table(comparison, meanings=console.width >= 150))
+        console.print(Text(interval_caption(), style="dim"))
         print_findings(found, console)
 
 

@@ -81,6 +81,9 @@ VERDICT_LABELS: dict[str, str] = {
 }
 """Each verdict in words (translated when shown)."""
 
+VERDICT_STYLES: dict[str, str] = {"holds": "green", "fails": "red", "undecided": "yellow"}
+"""How a verdict is coloured on a console."""
+
 SHARE_REFERENCE = 0.5
 """A condition's failure share is set against one half: held, or failed, in most crises."""
 
@@ -476,7 +479,7 @@ def _num(v: float) -> str:
 
 def finding_line(f: Finding) -> str:
     """One finding in one line: claim, verdict in words, statement, effect and interval."""
-    return _("{claim} {verdict}: {statement} {measure}: {effect} [{low}, {high}]").format(
+    return _("{claim} {verdict}: {statement} ({measure}: {effect} [{low}, {high}])").format(
         claim=f.claim,
         verdict=verdict_label(f.verdict),
         statement=f.statement,
@@ -515,11 +518,17 @@ def summary_lines(findings: Sequence[Finding]) -> list[str]:
 
 def findings_renderable(findings: Sequence[Finding]) -> Group:
     """The "What this run shows" list for a rich console."""
-    title = Text(_("What this run shows"), style="bold")
+    title = Text("\n" + _("What this run shows"), style="bold")
     if not findings:
         body = [Text(_("Nothing the theory claims can be read from this run."), style="dim")]
     else:
         body = [Text("• " + line) for line in summary_lines(findings)]
+        for line, f in zip(body, findings, strict=False):  # contrasts come first
+            if f.claim not in CONDITIONS:
+                line.stylize("bold", 2, 2 + len(f.claim))
+                start = 3 + len(f.claim)
+                end = start + len(verdict_label(f.verdict))
+                line.stylize(VERDICT_STYLES[f.verdict], start, end)
     note = Text(
         _(
             "holds / fails: the 95% interval lies on one side of no effect (0; for a "
