@@ -473,8 +473,15 @@ def findings_for(obj: Comparison | SimulationResult | pd.DataFrame) -> list[Find
 # --------------------------------------------------------------------------- words
 
 
-def _num(v: float) -> str:
-    return f"{v:.3g}" if np.isfinite(v) else "–"
+def format_number(v: Any) -> str:
+    """Three significant digits; ``–`` for a missing value; 0 for rounding noise."""
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return "–"
+    if not np.isfinite(f):
+        return "–"
+    return "0" if abs(f) < 1e-12 else f"{f:.3g}"
 
 
 def finding_line(f: Finding) -> str:
@@ -484,9 +491,9 @@ def finding_line(f: Finding) -> str:
         verdict=verdict_label(f.verdict),
         statement=f.statement,
         measure=f.measure,
-        effect=_num(f.effect),
-        low=_num(f.interval[0]),
-        high=_num(f.interval[1]),
+        effect=format_number(f.effect),
+        low=format_number(f.interval[0]),
+        high=format_number(f.interval[1]),
     )
 
 
@@ -499,7 +506,7 @@ def summary_lines(findings: Sequence[Finding]) -> list[str]:
         lines.append(
             _("Failed most often ({measure}): {items}").format(
                 measure=conds[0].measure,
-                items=", ".join(f"{f.claim} {_num(f.effect)}" for f in worst),
+                items=", ".join(f"{f.claim} {format_number(f.effect)}" for f in worst),
             )
         )
         groups = (

@@ -52,6 +52,7 @@ from collsec.findings import (
     diagnosed_regime,
     findings_from_results,
     findings_from_sweep,
+    format_number,
     verdict_label,
 )
 from collsec.i18n import N_, _, get_language, regime_label, set_language
@@ -85,7 +86,7 @@ h1{font-size:1.7rem;margin-bottom:.2rem}h2{font-size:1.25rem;border-bottom:1px s
 margin-top:2rem}.meta{color:#555}table{border-collapse:collapse;margin:.6rem 0;
 font-size:.88rem}th,td{border:1px solid #bbb;padding:.2rem .45rem;vertical-align:top}
 th{background:#eee;text-align:left}td.num{text-align:right;font-variant-numeric:tabular-nums}
-.lo{color:#666;font-size:.8rem}.holds{color:#1a7f37;font-weight:bold}
+.lo{color:#666;font-size:.8rem;white-space:nowrap}.holds{color:#1a7f37;font-weight:bold}
 .fails{color:#b42318;font-weight:bold}.undecided{color:#8a6d00;font-weight:bold}
 figure{margin:1rem 0}figure img{max-width:100%;height:auto}figcaption,.caption{font-size:.82rem;
 color:#555}
@@ -265,14 +266,6 @@ def _e(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
-def _num(v: Any) -> str:
-    try:
-        f = float(v)
-    except (TypeError, ValueError):
-        return "–"
-    return f"{f:.3g}" if np.isfinite(f) else "–"
-
-
 def figure_html(fig: Any, caption: str) -> str:
     """A matplotlib figure as an embedded PNG."""
     buf = io.BytesIO()
@@ -302,9 +295,9 @@ def _td(text: object) -> str:
 
 
 def _cell(mean: Any, lo: Any = None, hi: Any = None) -> str:
-    inner = _e(_num(mean))
-    if lo is not None or hi is not None:
-        inner += f'<br><span class="lo">[{_e(_num(lo))}, {_e(_num(hi))}]</span>'
+    inner = _e(format_number(mean))
+    if (lo is not None or hi is not None) and inner != "–":
+        inner += f'<br><span class="lo">[{_e(format_number(lo))}, {_e(format_number(hi))}]</span>'
     return f'<td class="num">{inner}</td>'
 
 
@@ -344,12 +337,13 @@ def metric_table_html(comparison: Comparison) -> str:
     return _table(head, rows, caption)
 
 
-def _verdict_mark(v: Any) -> str:
+def _verdict_mark(v: Any, short: bool = False) -> str:
+    """A condition's verdict as a cell: in words, or ``✓`` / ``✗`` when ``short``."""
     if v is None or (isinstance(v, float) and not np.isfinite(v)) or v is pd.NA:
         return "<td>–</td>"
     if bool(v):
-        return f'<td class="holds">{_e(_("holds"))}</td>'
-    return f'<td class="fails">{_e(_("fails"))}</td>'
+        return f'<td class="holds">{"✓" if short else _e(_("holds"))}</td>'
+    return f'<td class="fails">{"✗" if short else _e(_("fails"))}</td>'
 
 
 def key_crises(result: SimulationResult, n: int = KEY_CRISES) -> pd.DataFrame:
@@ -380,7 +374,7 @@ def crises_html(comparison: Comparison) -> str:
             f"<td>{_e(c.get('outcome', ''))}</td>",
             _cell(c.get("severity")),
         ]
-        cells += [_verdict_mark(c.get(f"{k}_holds")) for k in CONDITIONS]
+        cells += [_verdict_mark(c.get(f"{k}_holds"), short=True) for k in CONDITIONS]
         rows.append(cells)
     head = [
         _("replication"),
@@ -394,7 +388,7 @@ def crises_html(comparison: Comparison) -> str:
     ]
     caption = _(
         "The {n} most severe wars under {regime} (severity: share of world capability lost), "
-        "with the verdict of each condition (– where it does not apply)."
+        "with the verdict of each condition: ✓ holds, ✗ fails, – does not apply."
     ).format(n=len(top), regime=regime_label(regime))
     return _table(head, rows, caption)
 
@@ -572,7 +566,7 @@ def case_report(path: Path) -> str:
         [
             f"<td>{_e(_('action'))}</td>",
             f"<td>{_e(pred.get('action'))}</td>",
-            f"<td>{_e(' / '.join(f'{k} {_num(v)}' for k, v in action.items()))}</td>",
+            f"<td>{_e(' / '.join(f'{k} {format_number(v)}' for k, v in action.items()))}</td>",
         ],
         [_td(_("reversed")), _td(pred.get("reversed")), _cell(pr.get("reversed"))],
     ]
