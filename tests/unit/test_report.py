@@ -227,3 +227,17 @@ def test_a_torn_sweep_chunk_and_a_torn_case_are_named(
     other.write_text('{"a": 1}', encoding="utf-8")
     res = runner.invoke(cli.app, ["report", str(other), "-o", str(tmp_path / "r.html")])
     assert_user_error(res, "other.json", "not a case")
+
+
+def test_an_unknown_language_and_an_unwritable_output_are_refused(
+    runner: CliRunner, outputs: dict[str, Path], tmp_path: Path
+) -> None:
+    args = ["report", str(outputs["case"]), "-o", str(tmp_path / "r.html"), "--lang", "xx"]
+    assert_user_error(runner.invoke(cli.app, args), "xx")
+    blocker = tmp_path / "file"
+    blocker.write_text("", encoding="utf-8")
+    out = blocker / "r.html"  # a folder that is a file: cannot be made
+    res = runner.invoke(cli.app, ["report", str(outputs["case"]), "-o", str(out)])
+    assert_user_error(res, str(out))
+    res = runner.invoke(cli.app, ["report", str(outputs["case"]), "-o", str(tmp_path)])
+    assert_user_error(res, str(tmp_path), "folder")
