@@ -17,6 +17,7 @@ import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 import typer
@@ -47,15 +48,9 @@ def test_the_site_builds_strict_and_offline(tmp_path: Path) -> None:
         pytest.skip(f"not installed: {', '.join(missing)} (pip install '.[docs]')")
     site = tmp_path / "site"
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    run = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=600,
-        check=False,
-    )
+    build = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)]
+    opts: dict[str, Any] = {"capture_output": True, "text": True, "timeout": 600}
+    run = subprocess.run(build, cwd=REPO, env=env, check=False, **opts)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     for page in (
         "index.html",

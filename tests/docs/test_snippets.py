@@ -11,9 +11,10 @@ The convention (also in CONTRIBUTING.md and on the site's home page):
   ``python -m collsec`` runs, :func:`collsec.cli.main`, called in this process
   with those arguments, and must exit 0. Runs are kept small: ``compare`` and
   ``run`` get at most 4 replications and 20 years, ``case`` at most 200 draws,
-  ``validate`` at most 2 replications (added when the snippet gives none), and
-  a bare ``collsec`` runs as the ``collsec compare default`` it stands for,
-  small. Any other shell syntax is refused, so a snippet cannot silently do
+  ``validate`` at most 2 replications (added when the snippet gives none);
+  ``compare`` and ``run`` draw no PNG plots (``--no-plots``; the plots have
+  their own tests); and a bare ``collsec`` runs as the ``collsec compare
+  default`` it stands for, small. Any other shell syntax is refused, so a snippet cannot silently do
   less than it says. A ``bash`` block that starts with anything else
   (``pip``, ``python``) is not run; nor are ``console`` and ``text`` blocks
   (transcripts and templates).
@@ -65,6 +66,8 @@ CAPS: dict[str, dict[str, int]] = {
     "case": {"--draws": 200},
     "validate": {"--reps": 2},
 }
+NO_PLOTS = {"compare", "run"}
+"""Commands whose PNG plots a snippet run skips (``--no-plots``)."""
 
 
 @dataclass
@@ -157,6 +160,8 @@ def _cap(argv: list[str]) -> list[str]:
             out[k] = str(min(int(out[k]), cap))
         else:
             out += [option, str(cap)]
+    if argv[0] in NO_PLOTS and "--no-plots" not in out:
+        out.append("--no-plots")  # drawing PNGs is tested in tests/unit/test_plots.py
     return out
 
 
@@ -308,10 +313,13 @@ def test_a_command_snippet_is_capped_and_parsed(tmp_path: Path) -> None:
         "--aggressor 645 --victim 690\ncollsec\n",
     )
     assert collsec_commands(block) == [
-        (["compare", "default", "--reps", "4", "--seed", "1", "--out", "a", "--years", "20"], None),
+        (
+            shlex.split("compare default --reps 4 --seed 1 --out a --years 20 --no-plots"),
+            None,
+        ),
         (["scenario", "show", "default"], "my.yaml"),
         (shlex.split("case --org un --year 1990 --aggressor 645 --victim 690 --draws 200"), None),
-        (["compare", "default", "--reps", "4", "--years", "20"], None),
+        (["compare", "default", "--reps", "4", "--years", "20", "--no-plots"], None),
     ]
 
 
