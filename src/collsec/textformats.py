@@ -151,6 +151,10 @@ def parse_structured(
         mark = getattr(err, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         problem = getattr(err, "problem", None) or str(err)
+        if "maximum nesting depth" in problem:  # libyaml's own depth bound
+            raise error(
+                _("nested more than {n} levels deep").format(n=MAX_DEPTH), source=source
+            ) from None
         raise error(
             _("not valid YAML: {reason}").format(reason=problem), source=source, line=line
         ) from None

@@ -27,14 +27,12 @@ def runner() -> CliRunner:
 
 def refused(res: object, *words: str) -> None:
     """Exit 2, one ``error:`` line naming every word, and no traceback anywhere."""
-    code = getattr(res, "exit_code")
-    out = getattr(res, "output")
+    code = res.exit_code
+    out = res.output
     assert code == 2, out
     assert "Traceback" not in out
-    assert getattr(res, "exception") is None or isinstance(
-        getattr(res, "exception"), SystemExit
-    ), out
-    err = getattr(res, "stderr")
+    assert res.exception is None or isinstance(res.exception, SystemExit), out
+    err = res.stderr
     assert err.startswith("error:"), err
     for w in words:
         assert w in err, (w, err)
