@@ -93,7 +93,8 @@ def test_the_command_line_refuses_a_huge_run_before_simulating(
     for command in ("run", "compare"):
         res = runner.invoke(cli.app, [command, "default", *huge])
         assert res.exit_code == 2
-        assert "--force" in res.stderr and "Traceback" not in res.output
+        assert "--force" in res.stderr
+        assert "Traceback" not in res.output
     assert calls == []
     res = runner.invoke(cli.app, ["run", "default", *huge, "--force"])
     assert "reached the simulation" in res.stderr
