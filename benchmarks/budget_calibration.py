@@ -72,18 +72,17 @@ def main() -> None:
     extra = np.array([r["peak"] - r["base"] for r in rows], float)
     a = np.column_stack([np.ones_like(ry), ry, ryn_states, crisis])
     coef, *_ = np.linalg.lstsq(a, extra, rcond=None)
+    c0, c1, c2, c3 = (float(c) for c in coef)
     print(
-        "bytes: constant %.3g, per rep-year %.1f, per rep-year-state (states) %.1f, "
-        "per crisis row %.1f" % tuple(coef)
+        f"bytes: constant {c0:.3g}, per rep-year {c1:.1f}, "
+        f"per rep-year-state (states) {c2:.1f}, per crisis row {c3:.1f}"
     )
     ryn = np.array([r["reps"] * r["years"] * r["n"] for r in rows], float)
     sec = np.array([r["seconds"] for r in rows], float)
     k = float(np.sum(sec * ryn) / np.sum(ryn * ryn))
-    print("seconds per rep-year-state (numpy engine): %.3g" % k)
-    rate = np.array(
-        [r["crisis_rows"] / (r["reps"] * r["years"] * r["n"]) for r in rows if r["crises"]]
-    )
-    print("crisis rows per rep-year-state (default scenario): %s" % np.round(rate, 5))
+    print(f"seconds per rep-year-state (numpy engine): {k:.3g}")
+    rate = [r["crisis_rows"] / (r["reps"] * r["years"] * r["n"]) for r in rows if r["crises"]]
+    print(f"crisis rows per rep-year-state (default scenario): {np.round(rate, 5)}")
 
 
 if __name__ == "__main__":
