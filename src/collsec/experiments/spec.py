@@ -32,7 +32,6 @@ import itertools
 import json
 import math
 import re
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -41,19 +40,21 @@ from typing import Any, Literal
 
 import numpy as np
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
 from collsec import __version__
 from collsec.errors import CollsecError, ScenarioError, UnknownNameError
 from collsec.i18n import N_, _
 from collsec.scenario import (
     RUN_REGIMES,
+    InputModel,
     Scenario,
     load_scenario,
     parameter_table,
     scenario_from_data,
     validate_as,
 )
+from collsec.textformats import parse_structured
 
 _TOKEN = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)((?:\[\d+\])*)")
 _INDEX = re.compile(r"\[(\d+)\]")
@@ -179,8 +180,8 @@ def apply_overrides(base: Mapping[str, Any], overrides: Mapping[str, Any], sourc
 # --------------------------------------------------------------------------- the spec schema
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+class _Strict(InputModel):
+    """Frozen, no unknown keys, no NaN or boolean numbers (as the scenario)."""
 
 
 class ParameterSpec(_Strict):
@@ -349,16 +350,11 @@ def load_spec(path: str | Path) -> SweepSpec:
         )
     try:
         text = p.read_text(encoding="utf-8")
-        if p.suffix.lower() == ".toml":
-            data = tomllib.loads(text)
-        elif p.suffix.lower() == ".json":
-            data = json.loads(text)
-        else:
-            data = yaml.safe_load(text)
-    except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError) as err:
+    except (OSError, UnicodeDecodeError) as err:
         raise SpecError(
             _("cannot read the spec: {reason}").format(reason=err), source=str(path)
         ) from None
+    data = parse_structured(text, p.suffix.lower(), str(path), SpecError)
     spec = spec_from_data(data, source=str(path))
     # A relative base path is read from the spec's own folder.
     if isinstance(spec.base, str) and not Path(spec.base).exists():
