@@ -335,15 +335,15 @@ def _convert(text: pd.Series, col: Column, path: Path) -> pd.Series:
         na = empty | text.isin(codes).to_numpy()
         out = text.astype("string").mask(na)
         if col.allowed is not None:
-            listed = sorted(str(a) for a in col.allowed)
-            other = ~na & ~text.isin(listed).to_numpy()
+            texts = sorted(str(a) for a in col.allowed)
+            other = ~na & ~text.isin(texts).to_numpy()
             if other.any():
                 raise _fail(
                     path,
                     col,
                     other,
                     text,
-                    _("is not one of the codes {codes}").format(codes=", ".join(listed)),
+                    _("is not one of the codes {codes}").format(codes=", ".join(texts)),
                 )
         _check_nulls(out, col, path, text)
         return out
