@@ -30,6 +30,7 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from collsec.atomic import save_figure
 from collsec.i18n import _, regime_label
 from collsec.results import Z95
 from collsec.scenario import RUN_REGIMES
@@ -287,6 +288,5 @@ def save_all(results: Results, folder: Path) -> list[Path]:
     for key, make in makers.items():
         path = folder / PLOT_FILES[key]
         fig = make(results)
-        fig.savefig(path, dpi=DPI)
-        written.append(path)
+        written.append(save_figure(fig, path, dpi=DPI))
     return written

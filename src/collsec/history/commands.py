@@ -21,6 +21,7 @@ from rich.progress import Progress
 from rich.table import Table
 from rich.text import Text
 
+from collsec.atomic import staged_folder
 from collsec.console import (
     TranslatedCommand,
     TranslatedGroup,
@@ -354,7 +355,15 @@ def validate_cmd(
                 revisionism=revisionism,
             )
     folder = out or Path("collsec-output") / f"validate-{datetime.now():%Y%m%d-%H%M%S}"
-    png = plot_ccdf(v, folder / "severity_ccdf.png")
+    png = folder / "severity_ccdf.png"
+    try:  # the folder is swapped in whole: a kill leaves the old plot or the new
+        with staged_folder(folder, owned={png.name}) as stage:
+            plot_ccdf(v, stage / png.name)
+    except OSError as err:
+        raise CollsecError(
+            _("cannot write the results: {reason}").format(reason=err.strerror or err),
+            source=str(folder),
+        ) from None
     if as_json:
         d = v.to_dict()
         d["plot"] = str(png)
