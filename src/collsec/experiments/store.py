@@ -62,16 +62,21 @@ def chunk_path(out: Path, index: int, spec_hash: str) -> Path:
     return out / CHUNK_DIR / f"chunk-{index:06d}-{spec_hash}.parquet"
 
 
-def chunk_files(out: Path) -> dict[int, tuple[str, Path]]:
-    """Chunk index to (spec hash, path) of every complete chunk file in ``out``."""
+def all_chunk_files(out: Path) -> list[tuple[int, str, Path]]:
+    """(index, spec hash, path) of every chunk file in ``out``, by name, whatever its sweep."""
     folder = out / CHUNK_DIR
-    found: dict[int, tuple[str, Path]] = {}
+    found = []
     if folder.is_dir():
         for p in folder.iterdir():
             m = _CHUNK.fullmatch(p.name)
             if m:
-                found[int(m.group(1))] = (m.group(2), p)
-    return found
+                found.append((int(m.group(1)), m.group(2), p))
+    return sorted(found)
+
+
+def chunk_files(out: Path) -> dict[int, tuple[str, Path]]:
+    """Chunk index to (spec hash, path) of every complete chunk file in ``out``."""
+    return {i: (h, p) for i, h, p in all_chunk_files(out)}
 
 
 def read_manifest(out: Path) -> dict[str, Any] | None:
@@ -150,7 +155,7 @@ def prepare(out: Path, plan: Plan, resume: bool) -> set[int]:
         raise SweepFolderError(_("exists and is not a folder"), source=str(out))
     manifest = read_manifest(out) if out.exists() else None
     files = chunk_files(out)
-    hashes = {fh for fh, _path in files.values()}
+    hashes = {fh for _i, fh, _path in all_chunk_files(out)}
     if manifest is not None:
         hashes.add(str(manifest.get("spec_hash")))
     other = sorted(hashes - {h})
@@ -225,7 +230,6 @@ class Expect:
         BadChunkError
             With no manifest, if the chunk file names carry different spec hashes.
         """
-        files = chunk_files(out)
         if manifest is not None and manifest.get("spec_hash"):
             params = tuple(str(c) for c in manifest.get("parameters", []))
             rows = manifest.get("chunk_rows")
@@ -235,7 +239,7 @@ class Expect:
                 tuple(int(r) for r in rows) if isinstance(rows, list) else None,
             )
         counts: dict[str, list[Path]] = {}
-        for fh, path in files.values():
+        for _i, fh, path in all_chunk_files(out):
             counts.setdefault(fh, []).append(path)
         if len(counts) > 1:
             # The hash most files carry is the sweep's; name a file of another.
@@ -358,7 +362,7 @@ def checked_tables(out: Path) -> list[pa.Table]:
     manifest, _files = _require(out)
     expect = Expect.of_folder(out, manifest)
     tables = []
-    for index, (_fh, path) in sorted(chunk_files(out).items()):
+    for index, _fh, path in all_chunk_files(out):
         try:
             tables.append(check_chunk(path, index, expect))
         except BadChunkError as err:
