@@ -12,6 +12,7 @@ from collections.abc import Callable
 import pytest
 
 _TALLY: list[str] = []
+_TOTALS: dict[str, int] = {}
 
 
 @pytest.fixture
@@ -21,6 +22,7 @@ def tally(request: pytest.FixtureRequest) -> Callable[[str, int], None]:
     def record(what: str, count: int) -> None:
         line = f"{request.node.name}: {what}: {count}"
         _TALLY.append(line)
+        _TOTALS[what] = _TOTALS.get(what, 0) + count
         print(line)
 
     return record
@@ -32,3 +34,5 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         terminalreporter.section("collsec slow-tier counts")
         for line in _TALLY:
             terminalreporter.write_line(line)
+        for what, total in _TOTALS.items():
+            terminalreporter.write_line(f"total: {what}: {total}")
