@@ -15,9 +15,10 @@ Two promises, kept here and nowhere else:
   before that step leaves the old folder untouched (and a hidden sibling the
   next run removes); a kill after it leaves the new one. Where the exchange
   is not possible (another OS, a mount point, a parent folder one may not
-  write) the files are moved into the folder under a :data:`INCOMPLETE`
-  marker, removed only once the last file is in place: the folder then holds
-  the old output, the new output, or says that it is incomplete.
+  write, the working folder itself) the files are moved into the folder
+  under a :data:`INCOMPLETE` marker, removed only once the last file is in
+  place: the folder then holds the old output, the new output, or says that
+  it is incomplete.
 
 Entries of the old folder that the writer does not own (a user's notes) are
 carried into the new folder (hard links, so nothing is copied or lost).
@@ -288,13 +289,23 @@ def staged_folder(final: Path, owned: Iterable[str] = ()) -> Iterator[Path]:
             _remove_tree(stage)
 
 
+def _holds_cwd(folder: Path) -> bool:
+    """``folder`` is the working folder or holds it (swapping it would pull it from under us)."""
+    try:
+        cwd = Path.cwd().resolve()
+    except OSError:  # pragma: no cover - the working folder was removed
+        return False
+    here = folder.resolve()
+    return cwd == here or here in cwd.parents
+
+
 def _commit(stage: Path, final: Path, owned: set[str]) -> None:
     inside = stage.parent == final
     if not inside and not final.exists():
         os.rename(stage, final)
         _fsync_dir(final.parent)
         return
-    if not inside and final.is_dir() and not final.is_symlink():
+    if not inside and final.is_dir() and not final.is_symlink() and not _holds_cwd(final):
         _carry_over(final, stage, owned)
         if _EXCHANGE is not None and _EXCHANGE(stage, final):
             # ``stage`` now names the old folder; the ``finally`` above removes it.

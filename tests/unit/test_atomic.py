@@ -137,3 +137,19 @@ def test_without_an_atomic_exchange_the_folder_is_marked_until_complete(
     write_run()
     assert sorted(p.name for p in out.iterdir()) == ["a.txt", "scenario.yaml"]
     assert (out / "scenario.yaml").read_text(encoding="utf-8") == "seed: 2"
+
+
+def test_the_working_folder_is_filled_in_place_not_swapped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "here"
+    out.mkdir()
+    write_text(out / "a.txt", "old")
+    monkeypatch.chdir(out)
+    inode = out.stat().st_ino
+    with staged_folder(Path("."), owned={"a.txt"}) as stage:
+        write_text(stage / "a.txt", "new")
+    assert out.stat().st_ino == inode, "the working folder was swapped away"
+    assert (out / "a.txt").read_text(encoding="utf-8") == "new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["here"]
+    assert not (out / INCOMPLETE).exists()
