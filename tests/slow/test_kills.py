@@ -81,6 +81,13 @@ def _leftovers(out: Path) -> list[str]:
 
 def _opens(path: Path) -> None:
     """Fail unless ``path`` opens as what its name says."""
+    try:
+        _open(path)
+    except Exception as err:  # any failure to open is the finding
+        raise AssertionError(f"{path} does not open: {err!r}") from err
+
+
+def _open(path: Path) -> None:
     if path.suffix == ".parquet":
         pq.read_table(path, page_checksum_verification=True)
     elif path.suffix == ".json":
