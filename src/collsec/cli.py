@@ -86,6 +86,7 @@ from collsec import __version__, budget
 from collsec.api import check_engine
 from collsec.api import compare as api_compare
 from collsec.api import simulate as api_simulate
+from collsec.atomic import INCOMPLETE, staged_folder
 from collsec.console import (
     EXIT_INTERRUPTED,
     EXIT_USAGE,
@@ -245,7 +246,7 @@ def prepare_output(out: Path | None, scenario_name: str, marker: str = COLLSEC_M
         return folder
     if out.exists() and not out.is_dir():
         raise CollsecError(_("exists and is not a folder"), source=str(out))
-    if out.is_dir() and any(out.iterdir()) and not (out / marker).is_file():
+    if out.is_dir() and any(out.iterdir()) and not is_collsec_folder(out, marker):
         raise CollsecError(
             _(
                 "folder is not empty and was not written by collsec (no {marker}); "
@@ -293,24 +294,27 @@ def _known_outputs() -> set[str]:
     return tables | set(PLOT_FILES.values()) | {COLLSEC_MARKER, "summary.json"}
 
 
-def write_output(comparison: Comparison, folder: Path, plots: bool) -> list[Path]:
-    """Write ``comparison`` into ``folder`` and remove collsec files a rerun made stale.
+def is_collsec_folder(folder: Path, marker: str = COLLSEC_MARKER) -> bool:
+    """``folder`` was written by collsec: it holds ``marker``, or is marked incomplete."""
+    return (folder / marker).is_file() or (folder / INCOMPLETE).is_file()
 
-    Only files collsec itself writes (known names) are removed, and only from a
-    folder that :func:`prepare_output` accepted, so a stale plot or crisis log
-    of an earlier run cannot be mistaken for this one's.
+
+def write_output(comparison: Comparison, folder: Path, plots: bool) -> list[Path]:
+    """Write ``comparison`` into a staged folder and swap it in for ``folder`` whole.
+
+    After a kill at any moment ``folder`` holds the old run or the new one, or
+    says it is incomplete (:func:`collsec.atomic.staged_folder`), so a stale
+    plot or crisis log of an earlier run cannot be mistaken for this one's;
+    files collsec does not write are kept.
     """
     try:
-        written = comparison.write(folder)
-        if plots:
-            from collsec.plots import save_all
+        with staged_folder(folder, owned=_known_outputs()) as stage:
+            produced = comparison.write(stage)
+            if plots:
+                from collsec.plots import save_all
 
-            written.extend(save_all(comparison.results, folder))
-        keep = {p.name for p in written}
-        for name in _known_outputs() - keep:
-            stale = folder / name
-            if stale.is_file():
-                stale.unlink()
+                produced.extend(save_all(comparison.results, stage))
+            written = [folder / p.name for p in produced]
     except OSError as err:
         raise CollsecError(
             _("cannot write the results: {reason}").format(reason=err.strerror or err),

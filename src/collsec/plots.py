@@ -37,6 +37,7 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from collsec.atomic import save_figure
 from collsec.i18n import _, regime_label
 from collsec.results import (
     Comparison,
@@ -294,8 +295,7 @@ def save_all(results: Results, folder: Path) -> list[Path]:
     for key, make in makers.items():
         path = folder / PLOT_FILES[key]
         fig = make(results)
-        fig.savefig(path, dpi=DPI)
-        written.append(path)
+        written.append(save_figure(fig, path, dpi=DPI))
     return written
 
 

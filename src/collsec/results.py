@@ -489,6 +489,7 @@ class Comparison:
         in its schema metadata. Plots are drawn by :func:`collsec.plots.save_all`
         (results import no plotting).
         """
+        from collsec.atomic import write_text
         from collsec.storage import write_table
 
         folder.mkdir(parents=True, exist_ok=True)
@@ -499,10 +500,7 @@ class Comparison:
             if len(df):
                 written.append(write_table(df, folder / f"{kind}.parquet", sc))
         written.append(write_table(self.summary(), folder / "summary.parquet", sc))
-        path = folder / "scenario.yaml"
-        path.write_text(sc.to_yaml(), encoding="utf-8")
-        written.append(path)
-        path = folder / "summary.json"
-        path.write_text(json.dumps(self.to_json_dict(), indent=2), encoding="utf-8")
-        written.append(path)
+        written.append(write_text(folder / "scenario.yaml", sc.to_yaml()))
+        summary = json.dumps(self.to_json_dict(), indent=2)
+        written.append(write_text(folder / "summary.json", summary))
         return written

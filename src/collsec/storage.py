@@ -2,13 +2,13 @@
 
 Every results file embeds the scenario (as YAML) and the collsec version in
 the Parquet schema metadata, so a file found alone still says how it was made.
-Files are written to a temporary name and renamed into place, so a file that
-exists is complete.
+Files are written through :func:`collsec.atomic.replace_into` (temporary
+name, fsync, rename), so a file that exists is complete, and with page
+checksums, so a corrupted page is found on reading rather than read as numbers.
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pandas as pd
@@ -16,25 +16,31 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from collsec import __version__
+from collsec.atomic import replace_into
 from collsec.scenario import Scenario, scenario_from_data
 
 SCENARIO_KEY = b"collsec.scenario"
 VERSION_KEY = b"collsec.version"
 
 
-def write_table(df: pd.DataFrame, path: Path, scenario: Scenario | None = None) -> Path:
-    """Write ``df`` to ``path`` as Parquet, atomically, with the scenario embedded."""
+def write_table(
+    df: pd.DataFrame,
+    path: Path,
+    scenario: Scenario | None = None,
+    extra: dict[bytes, bytes] | None = None,
+) -> Path:
+    """Write ``df`` to ``path`` as Parquet, atomically, with the scenario embedded.
+
+    ``extra`` adds schema metadata entries (a sweep chunk's spec hash).
+    """
     table = pa.Table.from_pandas(df, preserve_index=False)
     meta = dict(table.schema.metadata or {})
     meta[VERSION_KEY] = __version__.encode()
     if scenario is not None:
         meta[SCENARIO_KEY] = scenario.to_json().encode()
+    meta.update(extra or {})
     table = table.replace_schema_metadata(meta)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    pq.write_table(table, tmp)
-    os.replace(tmp, path)
-    return path
+    return replace_into(path, lambda tmp: pq.write_table(table, tmp, write_page_checksum=True))
 
 
 def read_metadata(path: Path) -> tuple[Scenario | None, str | None]:

@@ -12,14 +12,14 @@ the cache and the table is rebuilt.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
-import tempfile
 from pathlib import Path
 
 import pandas as pd
 import pooch
+
+from collsec.atomic import replace_into
 
 __all__ = [
     "CACHE_ENV",
@@ -78,15 +78,7 @@ def write_cached(df: pd.DataFrame, path: Path) -> bool:
     so the failure is swallowed.
     """
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        os.close(fd)
-        try:
-            df.to_parquet(tmp, index=False)
-            os.replace(tmp, path)
-        finally:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
+        replace_into(path, lambda tmp: df.to_parquet(tmp, index=False))
     except OSError:
         return False
     return True

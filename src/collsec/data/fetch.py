@@ -12,9 +12,9 @@ it was found, and whether its sha256 matches the registry.
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import io
-import os
 import zipfile
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
@@ -23,6 +23,7 @@ import pooch
 import requests
 from pydantic import BaseModel, ConfigDict
 
+from collsec.atomic import write_bytes
 from collsec.data.cache import download_dir, sha256_file
 from collsec.data.errors import FETCH_HINT, FOLDER_HINT, DataError
 from collsec.data.loaders import find_file, how_to_obtain
@@ -62,11 +63,8 @@ class ExtractMember:
         if action == "fetch" and self.target.is_file() and sha256_file(self.target) == self.sha256:
             return str(self.target)
         data = _read_member(Path(fname), self.member)
-        part = self.target.with_name(self.target.name + ".part")
-        part.write_bytes(data)
-        actual = sha256_file(part)
+        actual = hashlib.sha256(data).hexdigest()
         if actual != self.sha256:
-            part.unlink()
             raise DataError(
                 _(
                     "checksum mismatch: {member} extracted from {archive} has sha256 {actual}, "
@@ -81,7 +79,7 @@ class ExtractMember:
                 ),
                 file=self.target.name,
             )
-        os.replace(part, self.target)
+        write_bytes(self.target, data)  # checked first, then written atomically
         return str(self.target)
 
 

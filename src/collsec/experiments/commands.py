@@ -27,6 +27,7 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
+from collsec import atomic
 from collsec.console import (
     EXIT_INTERRUPTED,
     TranslatedCommand,
@@ -99,6 +100,15 @@ def _execute(
         close = getattr(ex, "close", None)
         if close is not None:
             close()
+    for bad, moved, reason in report.rejected:
+        console.print(
+            Text(
+                _("{file}: {reason}; moved to {moved} and run again").format(
+                    file=bad, reason=reason, moved=moved
+                ),
+                style="yellow",
+            )
+        )
     if report.interrupted:
         done = report.chunks_before + report.chunks_run
         console.print(
@@ -219,7 +229,7 @@ def sensitivity_command(
         _execute(p, spec, folder, "sensitivity", workers, scheduler, executor, resume)
     indices = analyze(p, folder)
     csv_path = folder / "sobol_indices.csv"
-    indices.to_csv(csv_path, index=False)
+    atomic.write_text(csv_path, indices.to_csv(index=False))
     png = save_plot(indices, folder / "sobol_indices.png")
     for (regime, metric), d in indices.groupby(["regime", "metric"], sort=False):
         _out().print(

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from collsec.atomic import save_figure
 from collsec.experiments.spec import Plan, SpecError
 from collsec.experiments.store import load_results
 from collsec.i18n import _
@@ -174,6 +175,6 @@ def save_plot(indices: pd.DataFrame, path: Path) -> Path:
     import matplotlib.pyplot as plt
 
     fig = plot_indices(indices)
-    fig.savefig(path, dpi=120)
+    save_figure(fig, path, dpi=120)
     plt.close(fig)
     return path

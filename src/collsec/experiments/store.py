@@ -13,20 +13,30 @@ The chunk files are the truth: the list of chunks done is rebuilt from them
 whenever a sweep starts or resumes, so a run killed between writing a chunk
 and updating the manifest loses nothing and repeats nothing. The spec hash in
 every file name lets a folder be checked even if its manifest was lost.
+
+Every chunk is checked before it is read (:func:`check_chunk`): a readable
+Parquet file (page checksums verified), the expected columns, this sweep's
+spec hash in its metadata, and the row count the manifest expects. ``query``
+and :func:`load_results` refuse a folder with a bad chunk, naming the file;
+``--resume`` moves a bad chunk into ``rejected/`` and runs its cells again.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+import pyarrow as pa
 
+from collsec import atomic
 from collsec.errors import CollsecError
 from collsec.i18n import _
+from collsec.results import SUMMARY_METRICS
 from collsec.storage import write_table
 
 if TYPE_CHECKING:
@@ -37,6 +47,9 @@ if TYPE_CHECKING:
 
 CHUNK_DIR = "chunks"
 MANIFEST = "manifest.json"
+REJECTED_DIR = "rejected"
+SPEC_HASH_KEY = b"collsec.spec_hash"
+KEY_COLUMNS = ("cell", "regime", "replication", "cell_seed")
 _CHUNK = re.compile(r"chunk-(\d+)-([0-9a-f]+)\.parquet")
 
 
@@ -49,16 +62,21 @@ def chunk_path(out: Path, index: int, spec_hash: str) -> Path:
     return out / CHUNK_DIR / f"chunk-{index:06d}-{spec_hash}.parquet"
 
 
-def chunk_files(out: Path) -> dict[int, tuple[str, Path]]:
-    """Chunk index to (spec hash, path) of every complete chunk file in ``out``."""
+def all_chunk_files(out: Path) -> list[tuple[int, str, Path]]:
+    """(index, spec hash, path) of every chunk file in ``out``, by name, whatever its sweep."""
     folder = out / CHUNK_DIR
-    found: dict[int, tuple[str, Path]] = {}
+    found = []
     if folder.is_dir():
         for p in folder.iterdir():
             m = _CHUNK.fullmatch(p.name)
             if m:
-                found[int(m.group(1))] = (m.group(2), p)
-    return found
+                found.append((int(m.group(1)), m.group(2), p))
+    return sorted(found)
+
+
+def chunk_files(out: Path) -> dict[int, tuple[str, Path]]:
+    """Chunk index to (spec hash, path) of every complete chunk file in ``out``."""
+    return {i: (h, p) for i, h, p in all_chunk_files(out)}
 
 
 def read_manifest(out: Path) -> dict[str, Any] | None:
@@ -88,11 +106,14 @@ def write_manifest(out: Path, plan: Plan, done: set[int], status: str) -> Path:
     data["chunks_done"] = _ranges(sorted(done))
     pending = {c for ch in plan.chunks if ch.index not in done for c in ch.cells}
     data["cells_done"] = len(plan.cells) - len(pending)
-    path = out / MANIFEST
-    tmp = out / f".{MANIFEST}.{os.getpid()}.tmp"
-    tmp.write_text(json.dumps(data, indent=1), encoding="utf-8")
-    os.replace(tmp, path)
-    return path
+    data["chunk_rows"] = [expected_rows(plan, ch.index) for ch in plan.chunks]
+    return atomic.write_text(out / MANIFEST, json.dumps(data, indent=1))
+
+
+def expected_rows(plan: Plan, index: int) -> int:
+    """Rows of chunk ``index``: its cells x regimes x replications."""
+    ch = plan.chunks[index]
+    return len(ch.cells) * len(plan.spec.regimes) * ch.replications
 
 
 def _ranges(ids: list[int]) -> list[list[int]]:
@@ -134,7 +155,7 @@ def prepare(out: Path, plan: Plan, resume: bool) -> set[int]:
         raise SweepFolderError(_("exists and is not a folder"), source=str(out))
     manifest = read_manifest(out) if out.exists() else None
     files = chunk_files(out)
-    hashes = {fh for fh, _path in files.values()}
+    hashes = {fh for _i, fh, _path in all_chunk_files(out)}
     if manifest is not None:
         hashes.add(str(manifest.get("spec_hash")))
     other = sorted(hashes - {h})
@@ -165,16 +186,153 @@ def prepare(out: Path, plan: Plan, resume: bool) -> set[int]:
         )
     (out / CHUNK_DIR).mkdir(parents=True, exist_ok=True)
     # A run killed while writing leaves a temporary file, never a partial chunk.
-    for p in (out / CHUNK_DIR).glob(".chunk-*.tmp"):
-        p.unlink(missing_ok=True)
+    atomic.remove_temporaries(out / CHUNK_DIR)
+    atomic.remove_temporaries(out)
     done = {i for i in files if i < len(plan.chunks)}
     write_manifest(out, plan, done, "running")
     return done
 
 
 def write_chunk(out: Path, plan: Plan, index: int, rows: pd.DataFrame, scenario: Scenario) -> Path:
-    """Write one finished chunk atomically, with the base scenario embedded."""
-    return write_table(rows, chunk_path(out, index, plan.hash), scenario)
+    """Write one finished chunk atomically, with the base scenario and spec hash embedded."""
+    extra = {SPEC_HASH_KEY: plan.hash.encode()}
+    return write_table(rows, chunk_path(out, index, plan.hash), scenario, extra)
+
+
+# --------------------------------------------------------------------------- checking
+
+
+class BadChunkError(SweepFolderError):
+    """A chunk file that cannot be read, or does not belong to this sweep."""
+
+
+@dataclass(frozen=True)
+class Expect:
+    """What every chunk of one sweep must have."""
+
+    spec_hash: str
+    columns: tuple[str, ...]
+    rows: tuple[int, ...] | None
+    """Rows per chunk index, when the manifest says."""
+
+    @classmethod
+    def of_plan(cls, plan: Plan) -> Expect:
+        """The expectations of ``plan``."""
+        rows = tuple(expected_rows(plan, ch.index) for ch in plan.chunks)
+        return cls(plan.hash, (*KEY_COLUMNS, *plan.columns, *SUMMARY_METRICS), rows)
+
+    @classmethod
+    def of_folder(cls, out: Path, manifest: dict[str, Any] | None) -> Expect:
+        """The expectations read from the manifest, else from the chunk file names.
+
+        Raises
+        ------
+        BadChunkError
+            With no manifest, if the chunk file names carry different spec hashes.
+        """
+        if manifest is not None and manifest.get("spec_hash"):
+            params = tuple(str(c) for c in manifest.get("parameters", []))
+            rows = manifest.get("chunk_rows")
+            return cls(
+                str(manifest["spec_hash"]),
+                (*KEY_COLUMNS, *params, *SUMMARY_METRICS),
+                tuple(int(r) for r in rows) if isinstance(rows, list) else None,
+            )
+        counts: dict[str, list[Path]] = {}
+        for _i, fh, path in all_chunk_files(out):
+            counts.setdefault(fh, []).append(path)
+        if len(counts) > 1:
+            # The hash most files carry is the sweep's; name a file of another.
+            major = max(counts, key=lambda k: len(counts[k]))
+            odd = next(p for k, ps in sorted(counts.items()) if k != major for p in ps)
+            raise BadChunkError(
+                _(
+                    "belongs to another sweep (spec hash {other}, the others {this}); "
+                    "move it out of {folder}"
+                ).format(other=odd.name.split("-")[-1].split(".")[0], this=major, folder=CHUNK_DIR),
+                source=str(odd),
+            )
+        only = next(iter(counts), "")
+        return cls(only, KEY_COLUMNS, None)
+
+
+def check_chunk(path: Path, index: int, expect: Expect) -> pa.Table:
+    """Read chunk ``index`` at ``path`` and check it; return its rows.
+
+    Raises
+    ------
+    BadChunkError
+        If the file is not readable Parquet (truncated, empty, a bad page
+        checksum), lacks an expected column, carries another sweep's spec
+        hash, or holds other than the rows the manifest expects.
+    """
+    import pyarrow.parquet as pq
+
+    try:
+        table = pq.read_table(path, page_checksum_verification=True)
+    except (OSError, pa.ArrowException) as err:
+        reason = str(err).splitlines()[0] if str(err) else type(err).__name__
+        raise BadChunkError(
+            _("is not a readable chunk ({reason})").format(reason=reason), source=str(path)
+        ) from None
+    meta = table.schema.metadata or {}
+    found = meta.get(SPEC_HASH_KEY, b"").decode(errors="replace")
+    if found != expect.spec_hash:
+        raise BadChunkError(
+            _(
+                "belongs to another sweep (spec hash {other}, this sweep {this}); "
+                "move it out of {folder}"
+            ).format(other=found or "?", this=expect.spec_hash, folder=CHUNK_DIR),
+            source=str(path),
+        )
+    missing = [c for c in expect.columns if c not in table.column_names]
+    if missing:
+        raise BadChunkError(
+            _("lacks the column {column!r}").format(column=missing[0]), source=str(path)
+        )
+    if expect.rows is not None:
+        want = expect.rows[index] if index < len(expect.rows) else None
+        if want is None:
+            raise BadChunkError(
+                _("is chunk {index}, but the sweep has {n} chunks").format(
+                    index=index, n=len(expect.rows)
+                ),
+                source=str(path),
+            )
+        if table.num_rows != want:
+            raise BadChunkError(
+                _("holds {rows} rows where the manifest expects {want}").format(
+                    rows=table.num_rows, want=want
+                ),
+                source=str(path),
+            )
+    return table
+
+
+def set_aside_bad_chunks(out: Path, plan: Plan) -> list[tuple[Path, Path, str]]:
+    """Move every chunk of ``out`` that fails :func:`check_chunk` into ``rejected/``.
+
+    Chunks whose file name carries another spec hash are left where they are
+    (:func:`prepare` refuses the folder: it may be the wrong ``--out``).
+
+    Returns
+    -------
+    list of (original path, new path, reason)
+    """
+    expect = Expect.of_plan(plan)
+    moved = []
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    for index, (fh, path) in sorted(chunk_files(out).items()):
+        if fh != plan.hash:
+            continue
+        try:
+            check_chunk(path, index, expect)
+        except BadChunkError as err:
+            target = out / REJECTED_DIR / f"{path.name}.{stamp}.bad"
+            target.parent.mkdir(exist_ok=True)
+            path.replace(target)
+            moved.append((path, target, err.message))
+    return moved
 
 
 # --------------------------------------------------------------------------- reading
@@ -189,6 +347,28 @@ def _require(out: Path) -> tuple[dict[str, Any] | None, list[Path]]:
             _("holds no sweep results (no manifest, no chunk files)"), source=str(out)
         )
     return manifest, files
+
+
+def checked_tables(out: Path) -> list[pa.Table]:
+    """Every chunk of ``out``, read and checked (:func:`check_chunk`), in chunk order.
+
+    Raises
+    ------
+    SweepFolderError
+        If the folder holds no sweep.
+    BadChunkError
+        Naming the first bad chunk, and how to run it again.
+    """
+    manifest, _files = _require(out)
+    expect = Expect.of_folder(out, manifest)
+    tables = []
+    for index, _fh, path in all_chunk_files(out):
+        try:
+            tables.append(check_chunk(path, index, expect))
+        except BadChunkError as err:
+            hint = _("run it again with: collsec sweep SPEC --out {out} --resume").format(out=out)
+            raise BadChunkError(f"{err.message}; {hint}", source=err.source) from None
+    return tables
 
 
 def load_results(out: str | Path) -> pd.DataFrame:
@@ -210,10 +390,10 @@ def load_results(out: str | Path) -> pd.DataFrame:
     SweepFolderError
         If the folder holds no sweep.
     """
-    _manifest, files = _require(Path(out))
-    if not files:
-        return pd.DataFrame(columns=["cell", "regime", "replication", "cell_seed"])
-    df = pd.concat([pd.read_parquet(p) for p in files], ignore_index=True)
+    tables = checked_tables(Path(out))
+    if not tables:
+        return pd.DataFrame(columns=list(KEY_COLUMNS))
+    df = pd.concat([t.to_pandas() for t in tables], ignore_index=True)
     return df.sort_values(["cell", "regime", "replication"], kind="stable").reset_index(drop=True)
 
 
@@ -249,6 +429,11 @@ def to_xarray(out: str | Path) -> xarray.Dataset:
 def query(out: str | Path, sql: str) -> pd.DataFrame:
     """Run DuckDB SQL over a sweep's rows, exposed as the view ``results``.
 
+    The query is read-only: the checked rows are loaded into an in-memory
+    database, then DuckDB's access to files is switched off and its settings
+    locked, so ``COPY ... TO``, ``read_csv('/etc/passwd')``, ``ATTACH`` or
+    ``INSTALL`` are refused; ``results`` is all the SQL sees.
+
     Examples
     --------
     ``query(out, "SELECT regime, avg(war_rate) FROM results GROUP BY regime")``
@@ -256,23 +441,35 @@ def query(out: str | Path, sql: str) -> pd.DataFrame:
     Raises
     ------
     SweepFolderError
-        If the folder holds no chunk files.
+        If the folder holds no chunk files, or a chunk is bad (named).
     CollsecError
-        If DuckDB rejects the SQL.
+        If DuckDB rejects the SQL, or it reaches outside ``results``.
     """
     import duckdb
 
-    _manifest, files = _require(Path(out))
-    if not files:
+    tables = checked_tables(Path(out))
+    if not tables:
         raise SweepFolderError(_("holds no finished chunks yet"), source=str(out))
-    con = duckdb.connect()
+    rows = pa.concat_tables(tables, promote_options="default")
+    con = duckdb.connect(":memory:", config={"autoinstall_known_extensions": False})
     try:
-        listing = ", ".join("'" + str(p).replace("'", "''") + "'" for p in files)
-        con.execute(
-            f"CREATE VIEW results AS SELECT * FROM read_parquet([{listing}], union_by_name=true)"
-        )
+        con.register("_chunks", rows)
+        con.execute("CREATE TABLE _rows AS SELECT * FROM _chunks")
+        con.unregister("_chunks")
+        con.execute("CREATE VIEW results AS SELECT * FROM _rows")
+        con.execute("SET python_enable_replacements = false")
+        con.execute("SET enable_external_access = false")
+        con.execute("SET lock_configuration = true")
         try:
             return con.execute(sql).df()
+        except duckdb.PermissionException as err:
+            raise CollsecError(
+                _(
+                    "the query may only read the view 'results' "
+                    "(no files, no extensions, no other databases): {reason}"
+                ).format(reason=str(err).splitlines()[0]),
+                field="SQL",
+            ) from None
         except duckdb.Error as err:
             first = str(err).splitlines()[0]
             raise CollsecError(

@@ -137,6 +137,8 @@ class SweepReport:
     seconds: float = 0.0
     interrupted: bool = False
     written: list[Path] = field(default_factory=list)
+    rejected: list[tuple[Path, Path, str]] = field(default_factory=list)
+    """Bad chunks moved aside on resume (and run again): (file, moved to, reason)."""
 
     @property
     def complete(self) -> bool:
@@ -168,7 +170,9 @@ def run_sweep(
     executor
         Where tasks run (default: in this process).
     resume
-        Run only the chunks not yet in ``out``.
+        Run only the chunks not yet in ``out``; a chunk that fails its check
+        (:func:`collsec.experiments.store.check_chunk`) is moved into
+        ``rejected/`` and run again.
     on_start
         Called once with (chunks to run, rows to write).
     on_chunk
@@ -185,9 +189,10 @@ def run_sweep(
         If ``out`` holds a different sweep, or this one without ``resume``.
     """
     out = Path(out)
+    rejected = store.set_aside_bad_chunks(out, plan) if resume and out.is_dir() else []
     done = store.prepare(out, plan, resume)
     tasks = chunk_tasks(plan, done)
-    report = SweepReport(out, len(plan.chunks), len(done))
+    report = SweepReport(out, len(plan.chunks), len(done), rejected=rejected)
     rows_per = len(plan.spec.regimes)
     if on_start is not None:
         on_start(len(tasks), sum(len(t.cells) * t.replications * rows_per for t in tasks))

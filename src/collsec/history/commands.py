@@ -20,6 +20,7 @@ from rich.progress import Progress
 from rich.table import Table
 from rich.text import Text
 
+from collsec.atomic import staged_folder, write_text
 from collsec.console import (
     TranslatedCommand,
     TranslatedGroup,
@@ -377,9 +378,11 @@ def validate_cmd(
                 power_measure=power_measure,
                 revisionism=revisionism,
             )
-    try:
-        png = plot_ccdf(v, folder / "severity_ccdf.png")
-        (folder / VALIDATE_MARKER).write_text(json.dumps(v.to_dict()) + "\n", encoding="utf-8")
+    png = folder / "severity_ccdf.png"
+    try:  # the folder is swapped in whole: a kill leaves the old output or the new
+        with staged_folder(folder, owned={png.name, VALIDATE_MARKER}) as stage:
+            plot_ccdf(v, stage / png.name)
+            write_text(stage / VALIDATE_MARKER, json.dumps(v.to_dict()) + "\n")
     except OSError as err:
         raise CollsecError(
             _("cannot write the results: {reason}").format(reason=err.strerror or err),

@@ -37,6 +37,7 @@ import numpy as np
 
 from collsec import data
 from collsec.api import simulate
+from collsec.atomic import save_figure
 from collsec.errors import CollsecError
 from collsec.history.powerlaw import PowerLawFit, ccdf, fit_power_law
 from collsec.history.worlds import (
@@ -239,8 +240,7 @@ def plot_ccdf(v: Validation, path: Path) -> Path:
     ax.set_ylabel("P(X >= x)")
     ax.set_title(_("War severity: complementary CDF"))
     ax.legend(fontsize=8)
-    path.parent.mkdir(parents=True, exist_ok=True)
     fig.tight_layout()
-    fig.savefig(path, dpi=120)
+    save_figure(fig, path, dpi=120)
     plt.close(fig)
     return path
