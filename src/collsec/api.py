@@ -17,15 +17,16 @@ from collsec.engine import run_batch
 from collsec.errors import CollsecError
 from collsec.i18n import _
 from collsec.results import Comparison, SimulationResult
-from collsec.scenario import REGIMES, GeneratedWorld, Scenario, load_scenario
+from collsec.scenario import REGIMES, Scenario, load_scenario
 from collsec.seeds import (
     SeedLike,
     entropy_of,
     replication_generators,
     root_sequence,
-    world_generator,
 )
-from collsec.world import World, build_world
+from collsec.world import make_world
+
+__all__ = ["ENGINES", "check_engine", "compare", "make_world", "simulate"]
 
 Progress = Callable[[int], None]
 """Called with a number of replication-years just completed."""
@@ -51,14 +52,6 @@ def _resolve(
     if changes:
         sc = sc.replace(**changes)
     return sc, (sc.seed if seed is None else seed)
-
-
-def make_world(scenario: Scenario, seed: SeedLike = None) -> World:
-    """Build the world a run of ``scenario`` uses (the same for every regime)."""
-    root = root_sequence(scenario.seed if seed is None else seed)
-    spec = scenario.world
-    ws = spec.world_seed if isinstance(spec, GeneratedWorld) else None
-    return build_world(scenario, world_generator(root, ws))
 
 
 ENGINES: tuple[str, ...] = ("auto", "numpy", "compiled")
