@@ -85,14 +85,6 @@ def check_engine(engine: str, scenario: Scenario) -> None:
         raise CollsecError(
             _('needs numba: pip install "collsec[fast]", or use engine "numpy"'), field="engine"
         )
-    if scenario.output.crises:
-        raise CollsecError(
-            _(
-                "the compiled engine keeps no crisis log: set output.crises to false, "
-                'or use engine "numpy"'
-            ),
-            field="engine",
-        )
 
 
 def _use_compiled(engine: str, arrangements: list[Arrangement], n: int, crises: bool) -> bool:
@@ -198,6 +190,7 @@ def simulate(
                 gens,
                 first_replication + done,
                 sc.horizon,
+                keep_crises=sc.output.crises,
                 keep_states=sc.output.states,
                 on_year=progress,
                 threads=threads,

@@ -350,9 +350,6 @@ def _execute(
     engine: str = "auto",
 ) -> None:
     """Run, write the folder, and print the table or the JSON object."""
-    if engine == "compiled" and sc.output.crises:
-        sc = sc.with_overrides({"output.crises": False})
-        _note(_("The compiled engine keeps no crisis log: no crises table is written."))
     check_engine(engine, sc)
     folder = prepare_output(out, sc.name)
     total = sc.replications * sc.horizon * len(regimes)

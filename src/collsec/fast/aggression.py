@@ -1,7 +1,7 @@
 """Phase 3, aggression, compiled: the twin of :mod:`collsec.phases.aggression`.
 
 A state with an opportunity weighs every living state within reach with the
-expected-utility rule (:func:`utility`, :func:`win`: ``rules.ExpectedUtility``),
+expected-utility rule (:mod:`collsec.fast.rules`),
 picks its best target, then foresees the arrangements' response
 (:func:`foresee`); if war no longer pays, the attack is deterred.
 """
@@ -13,36 +13,10 @@ from typing import Any
 import numpy as np
 
 from collsec.fast._sum import psum
+from collsec.fast.diagnosis import log_deterred, room
 from collsec.fast.kernels import inline, jit, normal
 from collsec.fast.response import assess
-
-
-@inline
-def win(attack: float, defence: float, g: float) -> float:
-    """Contest success function: the chance the side with power ``attack`` wins."""
-    ratio = max(defence, 1e-300) / max(attack, 1e-300)
-    # NumPy's ``array ** scalar`` takes these exponents by a cheaper route.
-    if g == 2.0:
-        pw = ratio * ratio
-    elif g == 0.5:
-        pw = np.sqrt(ratio)
-    elif g == 1.0:
-        pw = ratio
-    else:
-        pw = ratio**g
-    return 1.0 / (1.0 + pw)
-
-
-@inline
-def utility(P: Any, attack: float, defence: float, own: float, target: float, sim: float) -> float:
-    """Expected utility of attacking (``rules.ExpectedUtility.utility``)."""
-    p = win(attack, defence, P.decisiveness)
-    gain = P.conquest_share * (1.0 - P.dissimilarity_weight * sim) * target / own
-    return (
-        p * gain
-        - (1.0 - p) * P.defeat_penalty
-        - P.war_cost * 2.0 * defence / max(attack + defence, 1e-300)
-    )
+from collsec.fast.rules import utility
 
 
 @jit
@@ -110,11 +84,24 @@ def foresee(
 
 
 @inline
-def decide(P: Any, W: Any, A: Any, S: Any, X: Any, u: Any) -> tuple[int, int]:
+def decide(
+    P: Any,
+    W: Any,
+    A: Any,
+    S: Any,
+    X: Any,
+    u: Any,
+    keep_crises: bool,
+    log: Any,
+    n_log: int,
+    rep: int,
+    t: int,
+) -> tuple[int, int, Any, int]:
     """This year's attacks (``phases.aggression.decide``).
 
     Leaves the attacks in ``X.att_agg``, ``X.att_vic`` and their order keys in
-    ``X.att_key``; returns the number of attacks and of deterred attacks.
+    ``X.att_key``; with ``keep_crises``, logs each deterred attack in ``log``.
+    Returns the number of attacks and of deterred attacks, and the log and its rows.
     """
     cap = S[0]
     arms = S[1]
@@ -157,4 +144,8 @@ def decide(P: Any, W: Any, A: Any, S: Any, X: Any, u: Any) -> tuple[int, int]:
             n_att += 1
         else:
             n_det += 1
-    return n_att, n_det
+            if keep_crises:
+                log = room(log, n_log)
+                log_deterred(P, W, A, S, X, log[n_log], rep, t, a, victim)
+                n_log += 1
+    return n_att, n_det, log, n_log

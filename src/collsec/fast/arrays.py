@@ -79,6 +79,12 @@ class Params(NamedTuple):
     exit_designated: float
     join_rate: float
     min_similarity: float
+    o2_share: float
+    o3_share: float
+    m1_margin: float
+    m2_threshold: float
+    m3_share: float
+    tie_threshold: float
 
 
 def pack(params: Parameters) -> Params:
@@ -90,6 +96,7 @@ def pack(params: Parameters) -> Params:
         params.war,
         params.learning,
     )
+    d = params.diagnosis
     return Params(
         g.mean,
         g.arms_cost,
@@ -135,6 +142,12 @@ def pack(params: Parameters) -> Params:
         lp.exit_designated,
         lp.join_rate,
         params.blocs.min_similarity,
+        d.o2_share,
+        d.o3_share,
+        d.m1_margin,
+        d.m2_threshold,
+        d.m3_share,
+        d.tie_threshold,
     )
 
 
@@ -172,6 +185,9 @@ class Scratch(NamedTuple):
     att_vic: IntArray
     att_key: FloatArray
     out: FloatArray
+    wins: BoolArray
+    total: FloatArray
+    cred_term: FloatArray
 
 
 def scratch(n: int, k: int, dmax: int) -> Scratch:
@@ -209,7 +225,10 @@ def scratch(n: int, k: int, dmax: int) -> Scratch:
         att_agg=f(n, dtype=np.int64),
         att_vic=f(n, dtype=np.int64),
         att_key=f(n),
-        out=f(12),
+        out=f(14),
+        wins=f(k, dtype=bool),
+        total=f(k),
+        cred_term=f(k),
     )
 
 

@@ -30,6 +30,7 @@ from collsec.fast._sum import MAX_STATES, psum
 from collsec.fast.aggression import decide
 from collsec.fast.arming import arm
 from collsec.fast.arrays import RULE_CODES, arrangement_arrays, pack, scratch, world_arrays
+from collsec.fast.diagnosis import crisis_frame, log_fought, new_log, room
 from collsec.fast.growth import grow
 from collsec.fast.kernels import HAVE_NUMBA, jit
 from collsec.fast.learning import enter, learn
@@ -94,7 +95,7 @@ def clash(P: Any, W: Any, A: Any, S: Any, X: Any, agg: int, vic: int, uu: Any, o
         adhoc = free[i] and helps[i] and margin[i] >= P.adhoc_affinity and not jn
         defenders[i] = (jn or adhoc) and not attackers[i]
     defenders[vic] = True
-    won, died, severity, _att, _dfn = fight(P, S, X, agg, vic, uu, sanction_weight, world_cap)
+    won, died, severity, att, dfn = fight(P, S, X, agg, vic, uu, sanction_weight, world_cap)
     # Sanctions on the aggressor.
     if is_sanctions:
         sanction_left[agg] = int(P.sanction_years)
@@ -136,12 +137,19 @@ def clash(P: Any, W: Any, A: Any, S: Any, X: Any, agg: int, vic: int, uu: Any, o
     out[9] = 1.0 if designated_any else 0.0
     out[10] = n_asked
     out[11] = n_joined
+    out[12] = att  # the sides as fought, for the crisis log
+    out[13] = dfn
 
 
 @jit
 def run(P: Any, W: Any, A: Any, S: Any, X: Any, g: Any, years: int, yearly: Any,
-        st_cap: Any, st_arms: Any, st_alive: Any, keep_states: bool) -> None:  # fmt: skip
-    """Run one replication's years (every phase of ``engine.run_batch``)."""
+        st_cap: Any, st_arms: Any, st_alive: Any, keep_states: bool, keep_crises: bool,
+        log: Any, n_log: int, rep: int) -> tuple[Any, int]:  # fmt: skip
+    """Run one replication's years (every phase of ``engine.run_batch``).
+
+    With ``keep_crises``, its crises are appended to ``log`` from row
+    ``n_log`` on; returns the log (grown if need be) and its rows.
+    """
     cap = S[0]
     arms = S[1]
     alive = S[3]
@@ -164,7 +172,7 @@ def run(P: Any, W: Any, A: Any, S: Any, X: Any, g: Any, years: int, yearly: Any,
         for i in range(n):
             t1[i] = arms[i] if alive[i] else 0.0
         yearly[14, t] = psum(t1) / max(n_alive, 1)
-        n_att, n_det = decide(P, W, A, S, X, u)
+        n_att, n_det, log, n_log = decide(P, W, A, S, X, u, keep_crises, log, n_log, rep, t)
         yearly[2, t] += n_det
         # The attacks, one after another in the order of their keys.
         if n_att > 0:
@@ -180,24 +188,33 @@ def run(P: Any, W: Any, A: Any, S: Any, X: Any, g: Any, years: int, yearly: Any,
                 clash(P, W, A, S, X, a, v, ua[c], out)
                 for m in range(12):
                     yearly[1 + m + (1 if m > 0 else 0), t] += out[m]
+                if keep_crises:
+                    log = room(log, n_log)
+                    log_fought(P, W, A, S, X, log[n_log], rep, t, a, v)
+                    n_log += 1
         enter(P, W, A, S, X, u[4])
         if keep_states:
             st_cap[t] = cap
             st_arms[t] = arms
             st_alive[t] = alive
+    return log, n_log
 
 
 @jit
 def run_many(P: Any, W: Any, A: Any, X: Any, gens: Any, lo: int, hi: int, years: int,
              cap: Any, arms: Any, revis: Any, alive: Any, busy: Any, member: Any, cred: Any,
              sanction_left: Any, sanction_pen: Any, yearly: Any, st_cap: Any, st_arms: Any,
-             st_alive: Any, keep_states: bool) -> None:  # fmt: skip
-    """Run replications ``lo`` to ``hi - 1``, each from its own generator."""
+             st_alive: Any, keep_states: bool, keep_crises: bool,
+             log: Any) -> tuple[Any, int]:  # fmt: skip
+    """Run replications ``lo`` to ``hi - 1``, each from its own generator; return
+    their crisis log and its rows (batch row in column 0)."""
+    n_log = 0
     for i in range(lo, hi):
         S = (cap[i], arms[i], revis[i], alive[i], busy[i], member[i], cred[i],
              sanction_left[i], sanction_pen[i])  # fmt: skip
-        run(P, W, A, S, X, gens[i], years, yearly[i], st_cap[i], st_arms[i], st_alive[i],
-            keep_states)  # fmt: skip
+        log, n_log = run(P, W, A, S, X, gens[i], years, yearly[i], st_cap[i], st_arms[i],
+                         st_alive[i], keep_states, keep_crises, log, n_log, i)  # fmt: skip
+    return log, n_log
 
 
 def run_batch_compiled(
@@ -208,11 +225,12 @@ def run_batch_compiled(
     first: int,
     years: int,
     *,
+    keep_crises: bool = True,
     keep_states: bool = False,
     on_year: Callable[[int], None] | None = None,
     threads: int = 1,
 ) -> BatchRecord:
-    """Run a batch of replications with the compiled engine (no crisis log).
+    """Run a batch of replications with the compiled engine.
 
     Parameters are those of :func:`collsec.engine.run_batch`; ``threads``
     replications run at once (the results do not depend on it). ``on_year``
@@ -253,6 +271,7 @@ def run_batch_compiled(
     typed_gens = List(gens)
 
     local = threading.local()
+    tables: dict[int, np.ndarray] = {}
 
     def some(lo: int, hi: int) -> None:
         # Every scratch array is written before it is read, so a thread reuses
@@ -260,9 +279,11 @@ def run_batch_compiled(
         X = getattr(local, "scratch", None)
         if X is None:
             X = local.scratch = scratch(n, k, dmax)
-        run_many(P, W, A, X, typed_gens, lo, hi, years, cap, arms, revis, alive, busy, member,
-                  cred, sanction_left, sanction_pen, yearly, st_cap, st_arms, st_alive,
-                  keep_states)  # fmt: skip
+        log, rows = run_many(P, W, A, X, typed_gens, lo, hi, years, cap, arms, revis, alive,
+                             busy, member, cred, sanction_left, sanction_pen, yearly, st_cap,
+                             st_arms, st_alive, keep_states, keep_crises,
+                             new_log())  # fmt: skip
+        tables[lo] = log[:rows]
         if on_year is not None:
             on_year(years * (hi - lo))
 
@@ -287,10 +308,19 @@ def run_batch_compiled(
     states: dict[str, np.ndarray] = {}
     if keep_states:
         states = {"cap": st_cap, "arms": st_arms, "alive": st_alive}
+    replications = np.arange(first, first + r, dtype=np.int64)
+    crises: dict[str, np.ndarray] = {}
+    if keep_crises:
+        # Chunks in replication order: each replication's crises by year, in
+        # the order the NumPy engine logs them within a year.
+        table = np.concatenate([tables[lo] for lo in sorted(tables)])
+        codes = np.array(world.codes, dtype=object)
+        names = np.array([a.name for a in arrangements] + [""], dtype=object)
+        crises = crisis_frame(table, replications, codes, names)
     return BatchRecord(
-        replications=np.arange(first, first + r, dtype=np.int64),
+        replications=replications,
         yearly={m: np.ascontiguousarray(yearly[:, i, :]) for m, i in _M.items()},
-        crises={},
+        crises=crises,
         final_alive=alive,
         final_cap=cap,
         final_arms=arms,

@@ -203,6 +203,8 @@ def assess(
             will[i] = 1.0 / (1.0 + np.exp(-lg))
             t1[i] = will[i] * power[i]
         wins = (psum(t1) + v_pow) >= P.force_margin * a_pow
+        X.wins[j] = wins
+        X.cred_term[j] = cred_term
         for i in range(n):
             if not bj[i]:
                 continue
@@ -213,6 +215,7 @@ def assess(
                 will[i] = 1.0 if (margin[i] > 0 and wins) else 0.0
             t1[i] = will[i] * power[i]
         total = psum(t1)
+        X.total[j] = total
         for i in range(n):
             if not bj[i]:
                 pj[i] = 0.0

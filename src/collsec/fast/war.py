@@ -13,8 +13,8 @@ from typing import Any
 import numpy as np
 
 from collsec.fast._sum import psum
-from collsec.fast.aggression import win
 from collsec.fast.kernels import inline, ndtri
+from collsec.fast.rules import win
 
 
 @inline
