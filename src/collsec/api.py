@@ -18,15 +18,16 @@ from collsec.engine import run_batch
 from collsec.errors import CollsecError
 from collsec.i18n import _
 from collsec.results import SimulationResult
-from collsec.scenario import REGIMES, GeneratedWorld, Scenario, load_scenario
+from collsec.scenario import REGIMES, Scenario, load_scenario
 from collsec.seeds import (
     SeedLike,
     entropy_of,
     replication_generators,
     root_sequence,
-    world_generator,
 )
-from collsec.world import World, build_world
+from collsec.world import make_world
+
+__all__ = ["ENGINES", "check_engine", "compare", "make_world", "simulate"]
 
 if TYPE_CHECKING:
     from collsec.plots import PlottedComparison
@@ -55,14 +56,6 @@ def _resolve(
     if changes:
         sc = sc.replace(**changes)
     return sc, (sc.seed if seed is None else seed)
-
-
-def make_world(scenario: Scenario, seed: SeedLike = None) -> World:
-    """Build the world a run of ``scenario`` uses (the same for every regime)."""
-    root = root_sequence(scenario.seed if seed is None else seed)
-    spec = scenario.world
-    ws = spec.world_seed if isinstance(spec, GeneratedWorld) else None
-    return build_world(scenario, world_generator(root, ws))
 
 
 ENGINES: tuple[str, ...] = ("auto", "numpy", "compiled")
@@ -95,14 +88,6 @@ def check_engine(engine: str, scenario: Scenario) -> None:
     if not _numba_installed():
         raise CollsecError(
             _('needs numba: pip install "collsec[fast]", or use engine "numpy"'), field="engine"
-        )
-    if scenario.output.crises:
-        raise CollsecError(
-            _(
-                "the compiled engine keeps no crisis log: set output.crises to false, "
-                'or use engine "numpy"'
-            ),
-            field="engine",
         )
 
 
@@ -209,6 +194,7 @@ def simulate(
                 gens,
                 first_replication + done,
                 sc.horizon,
+                keep_crises=sc.output.crises,
                 keep_states=sc.output.states,
                 on_year=progress,
                 threads=threads,

@@ -394,9 +394,6 @@ def _execute(
     force: bool = False,
 ) -> None:
     """Run, write the folder, and print the table or the JSON object."""
-    if engine == "compiled" and sc.output.crises:
-        sc = sc.with_overrides({"output.crises": False})
-        _note(_("The compiled engine keeps no crisis log: no crises table is written."))
     check_engine(engine, sc)
     budget.check(sc, regimes=len(regimes), engine=engine, force=force)
     folder = prepare_output(out, sc.name)

@@ -54,9 +54,23 @@ def primary_arrangement(b: Batch, covers: BoolArray) -> IntArray:
 
 
 def _mean_pairwise(mask: BoolArray, sim: FloatArray) -> FloatArray:
+    """Mean similarity over the pairs of distinct states in each row's ``mask``.
+
+    Row sums of contiguous arrays rather than a matrix product: BLAS sums in an
+    order of its own (which may change with the number of crises), and the
+    compiled engine (:mod:`collsec.fast.diagnosis`) must match NumPy's order.
+    Rows are chunked so that memory stays small.
+    """
+    c, n = mask.shape
     m = mask.astype(float)
     cnt = m.sum(axis=1)
-    tot = ((m @ sim) * m).sum(axis=1) - cnt  # drop the diagonal ones
+    sim_t = np.ascontiguousarray(sim.T)
+    inner = np.empty((c, n))  # inner[i, a]: summed similarity of the members to a
+    step = max(1, 2_000_000 // max(n * n, 1))
+    for lo in range(0, c, step):
+        mm = mask[lo : lo + step]
+        inner[lo : lo + step] = np.where(mm[:, None, :], sim_t[None, :, :], 0.0).sum(axis=-1)
+    tot = (inner * m).sum(axis=1) - cnt  # drop the diagonal ones
     out: FloatArray = np.where(cnt > 1, tot / np.maximum(cnt * (cnt - 1), 1.0), np.nan)
     return out
 

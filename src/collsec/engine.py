@@ -99,10 +99,15 @@ class _CrisisLog:
             self.parts.append(cols)
 
     def finish(self) -> dict[str, np.ndarray]:
+        """The log by replication and year; within a year, in the order of events
+        (deterred attacks by aggressor, then the attacks as resolved), so that
+        it does not depend on the batch size."""
         if not self.parts:
             return {}
         keys = self.parts[0].keys()
-        return {k: np.concatenate([p[k] for p in self.parts]) for k in keys}
+        cols = {k: np.concatenate([p[k] for p in self.parts]) for k in keys}
+        order = np.lexsort((cols["year"], cols["replication"]))
+        return {k: v[order] for k, v in cols.items()}
 
 
 def _draw_year(gens: list[np.random.Generator], out: FloatArray) -> FloatArray:

@@ -27,6 +27,7 @@ from collsec.scenario import (
     generated_codes,
     generated_regions,
 )
+from collsec.seeds import SeedLike, root_sequence, world_generator
 
 DOCTRINES: tuple[str, ...] = ("conditional", "committed", "realist")
 """Doctrine codes: index in this tuple is the code stored in :attr:`World.doctrine`."""
@@ -290,3 +291,15 @@ def build_world(scenario: Scenario, rng: np.random.Generator) -> World:
     if isinstance(spec, GeneratedWorld):
         return _generate(spec, scenario, rng)
     return _explicit(spec, scenario, rng)
+
+
+def make_world(scenario: Scenario, seed: SeedLike = None) -> World:
+    """Build the world a run of ``scenario`` uses (the same for every regime).
+
+    ``seed`` (default: the scenario's) is the run's seed; the world draws from
+    its own child of it, or from ``world.world_seed`` when the scenario fixes one.
+    """
+    root = root_sequence(scenario.seed if seed is None else seed)
+    spec = scenario.world
+    ws = spec.world_seed if isinstance(spec, GeneratedWorld) else None
+    return build_world(scenario, world_generator(root, ws))

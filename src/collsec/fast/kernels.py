@@ -1,0 +1,58 @@
+"""What every compiled kernel shares: numba's decorators and scipy's normal functions.
+
+numba is optional (``pip install "collsec[fast]"``). Without it the decorators
+leave the kernels as plain Python (correct, and far too slow to run), so that
+every module of :mod:`collsec.fast` imports and reads the same either way.
+
+- :data:`jit` compiles a kernel called from another kernel or from Python;
+  :data:`inline` compiles a helper that numba pastes into its caller. A call
+  between compiled functions that passes arrays costs two atomic
+  reference-count updates per array, which would otherwise dominate the run.
+- :func:`ndtri` and :func:`ndtr` are scipy's own normal quantile and
+  distribution functions (``scipy.special.cython_special``), linked by symbol
+  name, not as ctypes pointers, so that the compiled code can be cached.
+- No fast-math anywhere: no reassociation or fused multiply-add, so every
+  expression keeps the NumPy engine's order of operations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+try:
+    import llvmlite.binding
+    import numba
+    from numba import types
+    from numba.extending import get_cython_function_address
+
+    for _name, _capi in (("ndtri", "ndtri"), ("ndtr", "__pyx_fuse_1ndtr")):
+        llvmlite.binding.add_symbol(
+            f"collsec_scipy_{_name}",
+            get_cython_function_address("scipy.special.cython_special", _capi),
+        )
+    _SIG = types.float64(types.float64)
+    ndtri: Any = types.ExternalFunction("collsec_scipy_ndtri", _SIG)
+    ndtr: Any = types.ExternalFunction("collsec_scipy_ndtr", _SIG)
+    jit: Callable[[Any], Any] = numba.njit(nogil=True, cache=True, error_model="numpy")
+    inline: Callable[[Any], Any] = numba.njit(
+        nogil=True, cache=True, error_model="numpy", inline="always"
+    )
+    HAVE_NUMBA = True
+except ImportError:  # pragma: no cover - depends on the installation
+    from scipy import special
+
+    ndtri = special.ndtri
+    ndtr = special.ndtr
+
+    def jit(f: Any) -> Any:
+        return f
+
+    inline = jit
+    HAVE_NUMBA = False
+
+
+@inline
+def normal(u: float) -> float:
+    """The standard normal quantile of a uniform, clipped as ``engine._normal`` clips it."""
+    return ndtri(min(max(u, 1e-12), 1.0 - 1e-12))
