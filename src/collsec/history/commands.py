@@ -72,6 +72,22 @@ _EVALUATE_FILE = typer.Argument(
     ),
 )
 _EVALUATE_DATA_DIR = typer.Option(None, "--data-dir", help=_DATA_HELP)
+_EVALUATE_BASE_RATES = typer.Option(
+    None,
+    "--base-rates-from",
+    help=N_(
+        "case book whose label frequencies are the skill scores' reference (default: the book)"
+    ),
+)
+_EVALUATE_TRAIN_TO = typer.Option(
+    None, "--train-to", help=N_("time split: fit on the crises to this year (at most 1999)")
+)
+_EVALUATE_TEST_FROM = typer.Option(
+    None, "--test-from", help=N_("time split: score the crises from this year")
+)
+_EVALUATE_VARIANT = typer.Option(
+    None, "--variant", help=N_("time split: probability model variant (default: the bundled one)")
+)
 _EVALUATE_AS_JSON = typer.Option(False, "--json", help=N_("print one JSON object"))
 _VALIDATE_DATA_DIR = typer.Option(None, "--data-dir", help=_DATA_HELP)
 _VALIDATE_REPS = typer.Option(40, "--reps", help=N_("replications per run"))
@@ -257,11 +273,18 @@ def evaluate_cmd(
     data_dir: Path | None = _EVALUATE_DATA_DIR,
     as_json: bool = _EVALUATE_AS_JSON,
     params: Path | None = _EVALUATE_PARAMS,
+    base_rates_from: Path | None = _EVALUATE_BASE_RATES,
+    train_to: int | None = _EVALUATE_TRAIN_TO,
+    test_from: int | None = _EVALUATE_TEST_FROM,
+    variant: str | None = _EVALUATE_VARIANT,
 ) -> None:
     """Predict every case of a case book and score it against the record."""
     hp = load_history_params(params)
     file = resolve_case_book(file)
     rows = read_case_book(file)
+    ref_rows = (
+        None if base_rates_from is None else read_case_book(resolve_case_book(base_rates_from))
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         with Progress(console=_err(), transient=True) as bar:
@@ -272,15 +295,32 @@ def evaluate_cmd(
                 hp=hp,
                 source=str(file),
                 on_case=lambda _id: bar.advance(task),
+                train_to=train_to,
+                test_from=test_from,
+                base_rate_rows=ref_rows,
+                variant=variant,
             )
     if as_json:
         out = {
             "cases": [
-                {k: c[k] for k in ("id", "predicted", "recorded", "correct", "probabilities")}
+                {
+                    k: c[k]
+                    for k in (
+                        "id",
+                        "predicted",
+                        "recorded",
+                        "correct",
+                        "probabilities",
+                        "simulated",
+                    )
+                }
                 for c in res["cases"]
             ],
-            "accuracy": res["accuracy"],
-            "baseline": res["baseline"],
+            **{
+                k: res[k]
+                for k in ("accuracy", "baseline", "scores", "baselines", "base_rates", "model")
+            },
+            "split": res["split"],
         }
         sys.stdout.write(json.dumps(out) + "\n")
         return
@@ -324,6 +364,38 @@ def evaluate_cmd(
             style="dim",
         )
     )
+    console.print(scores_table(res))
+
+
+def scores_table(res: dict[str, Any]) -> Table:
+    """Brier score, log loss and skill of the model and both baselines, per outcome."""
+    sp = res["split"]
+    if sp["train_to"] is None:
+        title = _("Scores on {n} crises (baselines fitted on the book's crises to 1999)").format(
+            n=sp["scored_rows"]
+        )
+    else:
+        title = _("Time split: fitted on {k} crises to {a}, scored on {n} from {b}").format(
+            k=sp["training_rows"], a=sp["train_to"], n=sp["scored_rows"], b=sp["test_from"]
+        )
+    t = Table(title=title)
+    for col in (_("forecast"), _("outcome"), _("Brier"), _("log loss"), _("Brier skill")):
+        t.add_column(col, justify="left" if col in (_("forecast"), _("outcome")) else "right")
+    rows = [(_("model ({v})").format(v=res["model"]["variant"]), res["scores"])]
+    names = {"constant": _("constant (base rates)"), "logistic": _("logistic regression")}
+    rows += [(names[k], b["scores"]) for k, b in res["baselines"].items()]
+    for label, sc in rows:
+        for outcome in ("designated", "action"):
+            x = sc[outcome]
+            t.add_row(
+                label,
+                _(outcome),
+                _fmt(x["brier"], 3),
+                _fmt(x["log_loss"], 3),
+                _fmt(x["brier_skill"], 3),
+            )
+    t.caption = _("skill against the base rates of {src}").format(src=res["base_rates"]["from"])
+    return t
 
 
 def validate_cmd(

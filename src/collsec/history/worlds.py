@@ -158,6 +158,7 @@ class HistoryParams:
     overrides: dict[str, Any] = field(default_factory=dict)
     obligation: dict[str, float] = field(default_factory=dict)
     instruments: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    probability_model: dict[str, Any] = field(default_factory=dict)
 
     def with_(self, **changes: Any) -> HistoryParams:
         """Return a copy with fields replaced."""
@@ -206,6 +207,7 @@ def load_history_params(path: Path | str | None = None) -> HistoryParams:
             instruments={
                 k: tuple(str(x) for x in v) for k, v in (raw.get("instruments") or {}).items()
             },
+            probability_model=dict(raw.get("probability_model") or {}),
         )
     except (TypeError, ValueError) as err:
         raise CollsecError(_("bad value: {reason}").format(reason=err), source=source) from None
