@@ -31,11 +31,11 @@ from collsec.console import (
 from collsec.errors import CollsecError
 from collsec.history.cases import Case, CasePrediction, predict_case
 from collsec.history.evaluate import (
-    OUT_OF_SAMPLE,
     OUTCOMES,
     evaluate_book,
     read_case_book,
     resolve_case_book,
+    trust_sentence,
 )
 from collsec.history.worlds import load_history_params
 from collsec.i18n import N_, _
@@ -151,14 +151,24 @@ def _print_prediction(p: CasePrediction, console: Console) -> None:
     t.add_column(_("outcome"))
     t.add_column(_("predicted"))
     t.add_column(_("probability"), justify="right")
-    t.add_row(_("designated"), p.designated, _fmt(p.p_designated))
+    t.add_column(_("simulated share"), justify="right")
+    prob = p.probabilities()
+    t.add_row(_("designated"), p.designated, _fmt(prob["designated"]), _fmt(p.p_designated))
     t.add_row(
         _("action"),
         p.action,
+        " / ".join(f"{k} {_fmt(v)}" for k, v in prob["action"].items()),
         " / ".join(f"{k} {_fmt(v)}" for k, v in p.p_action.items()),
     )
-    t.add_row(_("reversed"), p.reversed, _fmt(p.p_reversed))
+    t.add_row(_("reversed"), p.reversed, _fmt(p.p_reversed), _fmt(p.p_reversed))
+    t.caption = (
+        _("probability: calibrated on the crises to 1999; simulated share: the draws")
+        if p.calibrated is not None
+        else _("no calibrated probabilities: the simulated shares")
+    )
     console.print(t)
+    for note in p.notes:
+        _err().print(Text(note, style="yellow"))
     d = Table(title=_("Diagnosis (O1-O5, M1-M3)"))
     for col in (_("condition"), _("value"), _("holds (share of draws)"), _("verdict")):
         d.add_column(col, justify="right" if col != _("condition") else "left")
@@ -202,20 +212,7 @@ def _print_prediction(p: CasePrediction, console: Console) -> None:
             )
         )
     )
-    console.print(
-        Text(
-            _(
-                "How far to trust this: on {n} crises coded after the model was fixed, its "
-                "labels were right {acc:.0%} of the time, a constant guess {base:.0%}. Read the "
-                "diagnosis as the model's reasoning, not as a forecast (docs/history.md)."
-            ).format(
-                n=OUT_OF_SAMPLE["cases"],
-                acc=OUT_OF_SAMPLE["accuracy"],
-                base=OUT_OF_SAMPLE["baseline"],
-            ),
-            style="dim",
-        )
-    )
+    console.print(Text(trust_sentence(), style="dim"))
 
 
 def case_cmd(
@@ -263,7 +260,7 @@ def case_cmd(
             rule=rule,
         )
     if as_json:
-        sys.stdout.write(json.dumps(pred.to_dict()) + "\n")
+        sys.stdout.write(json.dumps({**pred.to_dict(), "trust": trust_sentence()}) + "\n")
         return
     _print_prediction(pred, _out())
 

@@ -22,6 +22,7 @@ from collsec.history.calibration import (
     BASELINE_INPUTS,
     CALIBRATION_LAST_YEAR,
     ProbabilityModel,
+    choose_variant,
     fit_probability_model,
     model_inputs,
 )
@@ -50,16 +51,53 @@ ALLOWED: dict[str, tuple[str, ...]] = {
 
 
 OUT_OF_SAMPLE: dict[str, Any] = {
-    "book": "heldout2",
-    "cases": 19,
-    "accuracy": 0.456,
-    "baseline": 0.702,
+    "book": "icb",
+    "train_to": 1979,
+    "test_from": 1980,
+    "cases": 0,
+    "brier_skill": {"designated": 0.0, "action": 0.0},
+    "logistic_skill": {"designated": 0.0, "action": 0.0},
 }
-"""The bundled parameter set's one clean out-of-sample score (docs/history.md,
-section 3): ``collsec cases evaluate heldout2``, a book coded before any
-prediction and scored once, against its own majority labels. ``collsec case``
-prints it beside every prediction; ``tests/history`` recomputes it, so it
+"""The time split of the bundled procedure (docs/history.md, section 3): the
+probability model chosen by cross-validation and fitted on the ICB book's
+crises to 1979, scored on those of 1980-1999, as Brier skill against the
+training years' base rates, beside the logistic baseline's. ``collsec case``
+prints it (:func:`trust_sentence`); ``tests/history`` recomputes it, so it
 cannot go stale when the model changes."""
+
+
+def trust_sentence(oos: dict[str, Any] | None = None) -> str:
+    """How far to trust a calibrated probability, in words (``collsec case``, the dashboard)."""
+    o = OUT_OF_SAMPLE if oos is None else oos
+    bss, lg = o["brier_skill"], o["logistic_skill"]
+
+    def word(x: float) -> str:
+        if x < 0.0:
+            return _("worse than the base rates")
+        if x < 0.05:
+            return _("no better than the base rates")
+        if x < 0.15:
+            return _("a little better than the base rates")
+        return _("clearly better than the base rates")
+
+    return _(
+        "How far to trust this: fitted on the crises to {a} and scored on the {n} crises "
+        "of {b}-1999, the probability of a finding was {wd} (Brier skill {d:+.2f}; a "
+        "logistic regression on the same inputs {ld:+.2f}) and that of measures {wa} "
+        "({m:+.2f}; logistic {lm:+.2f}). Skill 0 is a constant guess of the base rates; read "
+        "the diagnosis as the model's reasoning (docs/history.md)."
+    ).format(
+        a=o["train_to"],
+        b=o["test_from"],
+        n=o["cases"],
+        wd=word(bss["designated"]),
+        d=bss["designated"],
+        ld=lg["designated"],
+        wa=word(bss["action"]),
+        m=bss["action"],
+        lm=lg["action"],
+    )
+
 
 BUNDLED_BOOKS: tuple[str, ...] = ("heldout", "heldout2", "heldout3")
 """Case books shipped with the package, by name (``collsec cases evaluate heldout``)."""
@@ -286,6 +324,7 @@ def evaluate_book(
     test_from: int | None = None,
     base_rate_rows: list[BookRow] | None = None,
     variant: str | None = None,
+    predictions: list[CasePrediction] | None = None,
 ) -> dict[str, Any]:
     """Predict every row and score it against the record.
 
@@ -320,8 +359,10 @@ def evaluate_book(
 
     hp = hp or load_history_params()
     train_idx, test_idx = _split(rows, train_to, test_from)
-    preds: list[CasePrediction] = []
+    preds: list[CasePrediction] = list(predictions or [])
     for k, row in enumerate(rows):
+        if predictions is not None:
+            break
         try:
             preds.append(predict_case(row.case, data_dir=data_dir, hp=hp))
         except CollsecError as err:
@@ -332,7 +373,23 @@ def evaluate_book(
             on_case(row.case.id)
     inputs = [model_inputs(p.p_designated, p.p_action, p.inputs) for p in preds]
     split = train_to is not None
-    chosen = variant or str(hp.probability_model.get("variant") or "sim")
+    cv: dict[str, dict[str, float]] = {}
+    if variant is not None:
+        chosen = variant
+    elif split or not hp.probability_model:
+        # The procedure, not one variant, is under test: choose within the training rows.
+        chosen, cv = (
+            choose_variant(
+                [inputs[i] for i in train_idx],
+                [rows[i].case.year for i in train_idx],
+                [rows[i].recorded["designated"] for i in train_idx],
+                [rows[i].recorded["action"] for i in train_idx],
+            )
+            if len(train_idx) >= 4
+            else ("sim", {})
+        )
+    else:
+        chosen = str(hp.probability_model.get("variant") or "sim")
 
     def fit(name: str, idx: list[int]) -> ProbabilityModel:
         return fit_probability_model(
@@ -428,6 +485,7 @@ def evaluate_book(
         "model": {
             "variant": model.variant if model is not None else "simulated shares",
             "fitted": bool(split or not hp.probability_model),
+            "cross_validated_log_loss": cv,
         },
         "split": {
             "train_to": train_to,
