@@ -31,6 +31,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import warnings
 from pathlib import Path
@@ -59,6 +60,18 @@ def pooled(books: list[str]) -> tuple[list[BookRow], list[BookRow], int]:
             seen.add(key)
             (late if row.case.year > CALIBRATION_LAST_YEAR else keep).append(row)
     return keep, late, dup
+
+
+GRID: dict[str, tuple[float, ...]] = {
+    "params.response.vote_bias": (0.5, 0.2, 0.0),
+    "params.response.tie_weight": (0.25, 1.0),
+}
+
+
+def cv_total(res: dict[str, Any]) -> float:
+    """Cross-validated log loss of the chosen variant, finding plus action."""
+    ll = res["model"]["cross_validated_log_loss"][res["model"]["variant"]]
+    return float(ll["designated"] + ll["action"])
 
 
 def line(label: str, sc: dict[str, Any]) -> str:
@@ -94,25 +107,53 @@ def main() -> None:
     ap.add_argument("--test-from", type=int, default=1980)
     ap.add_argument("--json", default=None, help="write every row's probabilities here")
     ap.add_argument("--write", action="store_true")
+    ap.add_argument(
+        "--grid",
+        action="store_true",
+        help="also choose the response grid point (vote_bias x tie_weight) by cross-validated "
+        "log loss, within each fit's training years",
+    )
     args = ap.parse_args()
     warnings.simplefilter("ignore")
     rows, late, dup = pooled(args.book)
     print(f"{len(rows)} crises to {CALIBRATION_LAST_YEAR} ({dup} duplicates dropped)")
     ids = ", ".join(r.case.id for r in late)
     print(f"left out, after {CALIBRATION_LAST_YEAR}: {len(late)} ({ids})")
-    hp = load_history_params()
-    hp = hp.with_(probability_model={}, draws=args.draws or hp.draws)
-    preds = [predict_case(r.case, data_dir=args.data_dir, hp=hp) for r in rows]
-    split = evaluate_book(
-        rows,
-        data_dir=args.data_dir,
-        hp=hp,
-        train_to=args.train_to,
-        test_from=args.test_from,
-        predictions=preds,
-    )
+    hp0 = load_history_params()
+    hp0 = hp0.with_(probability_model={}, draws=args.draws or hp0.draws)
+    points = [dict(hp0.overrides)]
+    if args.grid:
+        points += [
+            {**hp0.overrides, **dict(zip(GRID, v, strict=True))}
+            for v in itertools.product(*GRID.values())
+        ]
+        points = [p for k, p in enumerate(points) if p not in points[:k]]
+    runs = []
+    for m, point in enumerate(points):
+        hp = hp0.with_(overrides=point)
+        preds = [predict_case(r.case, data_dir=args.data_dir, hp=hp) for r in rows]
+        split = evaluate_book(
+            rows,
+            data_dir=args.data_dir,
+            hp=hp,
+            train_to=args.train_to,
+            test_from=args.test_from,
+            predictions=preds,
+        )
+        full = evaluate_book(rows, data_dir=args.data_dir, hp=hp, predictions=preds)
+        runs.append((point, preds, split, full))
+        if args.grid:
+            print(
+                f"[{m + 1}/{len(points)}] {point}: CV log loss (finding + action) to "
+                f"{args.train_to} {cv_total(split):.4f}, to {CALIBRATION_LAST_YEAR} "
+                f"{cv_total(full):.4f}"
+            )
+    # Each fit chooses its grid point within its own training years only.
+    point, _p, split, _f = min(runs, key=lambda r: cv_total(r[2]))
+    print(f"time split grid point: {point}")
     report(f"time split (to {args.train_to}, from {args.test_from})", split)
-    full = evaluate_book(rows, data_dir=args.data_dir, hp=hp, predictions=preds)
+    point, preds, _s, full = min(runs, key=lambda r: cv_total(r[3]))
+    print(f"bundled grid point: {point}")
     report(f"bundled fit (every crisis to {CALIBRATION_LAST_YEAR}, in sample)", full)
     variant = full["model"]["variant"]
     if args.json:
@@ -139,6 +180,8 @@ def main() -> None:
         )
         path = root / "src/collsec/history/params.yaml"
         text = path.read_text(encoding="utf-8")
+        if point != hp0.overrides:
+            print(f"the grid point differs from params.yaml's overrides: set them to {point}")
         head = text.split("# probability_model:")[0].split("probability_model:")[0].rstrip()
         block = yaml.safe_dump({"probability_model": model.to_dict()}, sort_keys=False)
         path.write_text(
