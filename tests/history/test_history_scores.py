@@ -20,7 +20,7 @@ from collsec.history.calibration import (
 )
 from collsec.history.commands import register
 from collsec.history.evaluate import _split, read_case_book
-from collsec.history.interests import _read
+from collsec.history.interests import MissingDataFileError, _ideal_points, _sanction_cases
 from collsec.history.scores import (
     ActionLogit,
     Logit,
@@ -211,11 +211,8 @@ def test_evaluate_json_keeps_the_old_fields_and_adds_scores(cow_dir: Path, tmp_p
     )
     params = tmp_path / "p.yaml"
     params.write_text("draws: 100\npower_measure: usable\ncapability_lag: 1\n", encoding="utf-8")
-    r = CliRunner().invoke(
-        _app(),
-        ["cases", "evaluate", str(book), "--data-dir", str(cow_dir), "--params", str(params)]
-        + ["--json"],
-    )
+    args = ["cases", "evaluate", str(book), "--data-dir", str(cow_dir), "--params", str(params)]
+    r = CliRunner().invoke(_app(), [*args, "--json"])
     assert r.exit_code == 0, r.output
     out = json.loads(r.stdout)
     case = out["cases"][0]
@@ -243,11 +240,7 @@ def test_evaluate_json_keeps_the_old_fields_and_adds_scores(cow_dir: Path, tmp_p
         "x,1956,un,365,310,,no,none,no\n",
         encoding="utf-8",
     )
-    r = CliRunner().invoke(
-        _app(),
-        ["cases", "evaluate", str(book), "--data-dir", str(cow_dir), "--params", str(params)]
-        + ["--json", "--base-rates-from", str(other)],
-    )
+    r = CliRunner().invoke(_app(), [*args, "--json", "--base-rates-from", str(other)])
     assert r.exit_code == 0, r.output
     ref = json.loads(r.stdout)
     assert ref["base_rates"]["designated"] == {"yes": 0.0, "no": 1.0}
@@ -277,9 +270,11 @@ def test_a_missing_or_truncated_book_is_a_clear_error(tmp_path: Path) -> None:
     assert "gone.csv" in r.output
 
 
-def test_a_truncated_unga_file_is_named(tmp_path: Path) -> None:
+def test_a_truncated_unga_file_is_named_and_a_missing_one_is_reported(tmp_path: Path) -> None:
     f = tmp_path / "IdealpointsJuly2025.csv"
     f.write_text("ccode,year\n2,1946\n", encoding="utf-8")
-    with pytest.raises(CollsecError, match="idealpointall") as err:
-        _read(f, ("ccode", "year", "idealpointall"))
-    assert str(f) in str(err.value)
+    with pytest.raises(CollsecError) as err:
+        _ideal_points(str(tmp_path))
+    assert "IdealpointsJuly2025.csv" in str(err.value)
+    with pytest.raises(MissingDataFileError, match=r"TIESv4-1\.csv"):
+        _sanction_cases(str(tmp_path / "empty"))

@@ -34,11 +34,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from collsec.data.errors import DataError
+from collsec.data.loaders import find_file, load, resolve_data_dir
+from collsec.data.registry import load_registry
 from collsec.errors import CollsecError
 from collsec.i18n import _
 
-UNGA_FILE = "IdealpointsJuly2025.csv"
-TIES_FILE = "TIESv4-1.csv"
 UN_IGO = "4400"
 SANCTION_WINDOW = 10
 
@@ -47,41 +48,34 @@ class MissingDataFileError(CollsecError):
     """A UNGA or TIES file is not in the data folder (case prediction then goes without)."""
 
 
-def _find(data_dir: Path | str | None, folder: str, name: str) -> Path:
-    """The data file ``name``: in the folder, its ``folder`` subfolder, or a sibling ``folder``."""
-    from collsec.data import resolve_data_dir
+def _folders(data_dir: str | None) -> list[Path | None]:
+    """Where to look: the folder given, then its parent (a COW folder beside ``unga/``)."""
+    if data_dir is None:
+        return [None]
+    return [Path(data_dir), Path(data_dir).parent]
 
-    base = Path(data_dir) if data_dir is not None else resolve_data_dir(None)
-    for cand in (base / name, base / folder / name, base.parent / folder / name):
-        if cand.exists():
-            return cand
+
+def _load(name: str, data_dir: str | None) -> pd.DataFrame:
+    """``collsec.data``'s loader of ``name``, from the folder or its parent."""
+    registry = load_registry()
+    entry = registry.datasets[name]
+    for folder in _folders(data_dir):
+        try:
+            find_file(entry, folder)
+        except DataError:
+            continue
+        return load(name, folder, registry=registry)
     raise MissingDataFileError(
-        _("data file not found (looked in {where})").format(
-            where=", ".join(str(p) for p in (base, base / folder, base.parent / folder))
+        _("{file} not found in {where} or its parent folder").format(
+            file=entry.file, where=data_dir or resolve_data_dir(None)
         ),
-        source=name,
+        source=entry.file,
     )
-
-
-def _read(path: Path, columns: Sequence[str]) -> pd.DataFrame:
-    try:
-        df = pd.read_csv(path, low_memory=False)
-    except (OSError, ValueError, pd.errors.ParserError) as err:
-        raise CollsecError(
-            _("not a readable CSV file: {reason}").format(reason=err), source=str(path)
-        ) from None
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise CollsecError(
-            _("missing column {column!r}").format(column=missing[0]), source=str(path)
-        )
-    return df
 
 
 @functools.lru_cache(maxsize=4)
 def _ideal_points(data_dir: str | None) -> dict[tuple[str, int], float]:
-    path = _find(data_dir, "unga", UNGA_FILE)
-    df = _read(path, ("ccode", "year", "idealpointall")).dropna(subset=["idealpointall"])
+    df = _load("unga_year", data_dir).dropna(subset=["idealpointall"])
     return {
         (str(int(c)), int(y)): float(v)
         for c, y, v in zip(df["ccode"], df["year"], df["idealpointall"], strict=True)
@@ -90,19 +84,18 @@ def _ideal_points(data_dir: str | None) -> dict[tuple[str, int], float]:
 
 @functools.lru_cache(maxsize=4)
 def _sanction_cases(data_dir: str | None) -> tuple[tuple[int, str, frozenset[str]], ...]:
-    path = _find(data_dir, "ties", TIES_FILE)
-    cols = ("startyear", "targetstate", "sender1", "institutionid")
-    df = _read(path, cols)
+    df = _load("ties", data_dir)
+    senders = [f"sender{k}" for k in range(1, 6)]
     out = []
-    senders = [c for c in df.columns if c.startswith("sender") and c[6:].isdigit()]
-    for _i, r in df.iterrows():
-        if pd.isna(r["startyear"]) or pd.isna(r["targetstate"]):
+    for r in df[["startyear", "targetstate", "institutionid", *senders]].itertuples(index=False):
+        row = r._asdict()
+        if pd.isna(row["startyear"]) or pd.isna(row["targetstate"]):
             continue
-        who = {str(int(r[c])) for c in senders if not pd.isna(r[c])}
-        igo = r["institutionid"]
+        who = {str(int(row[c])) for c in senders if not pd.isna(row[c])}
+        igo = row["institutionid"]
         if not pd.isna(igo):
             who |= {str(x) for x in str(igo).split()}
-        out.append((int(r["startyear"]), str(int(r["targetstate"])), frozenset(who)))
+        out.append((int(row["startyear"]), str(int(row["targetstate"])), frozenset(who)))
     return tuple(out)
 
 
