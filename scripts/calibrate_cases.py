@@ -140,7 +140,9 @@ def main() -> None:
             test_from=args.test_from,
             predictions=preds,
         )
-        full = evaluate_book(rows, data_dir=args.data_dir, hp=hp, predictions=preds)
+        full = evaluate_book(
+            rows, data_dir=args.data_dir, hp=hp, predictions=preds, fit_in_sample=True
+        )
         runs.append((point, preds, split, full))
         if args.grid:
             print(

@@ -325,15 +325,22 @@ def evaluate_book(
     base_rate_rows: list[BookRow] | None = None,
     variant: str | None = None,
     predictions: list[CasePrediction] | None = None,
+    fit_in_sample: bool = False,
 ) -> dict[str, Any]:
     """Predict every row and score it against the record.
 
-    Without a split, the probabilities are the bundled calibration's
-    (``probability_model`` in ``params.yaml``) on every row, and the baselines
-    are fitted on the book's rows to 1999. With ``train_to`` and
-    ``test_from``, the probability model (``variant``, by default the bundled
-    one's) and the baselines are fitted on the rows to ``train_to`` and
-    scored on the rows from ``test_from``: the time split.
+    Without a split, the probabilities are those of the parameter set's
+    calibration (``probability_model`` in ``params.yaml``; a parameter file
+    without one gives the simulated shares), and the baselines are fitted on
+    the book's rows to 1999. With ``train_to`` and ``test_from``, the
+    probability model and the baselines are fitted on the rows to
+    ``train_to`` and scored on the rows from ``test_from``: the time split.
+    The model's variant is ``variant``, else chosen by blocked
+    cross-validation within the training rows
+    (:func:`~collsec.history.calibration.choose_variant`).
+    ``fit_in_sample`` fits the model on the book's rows to 1999 instead
+    (``scripts/calibrate_cases.py``); ``predictions`` reuses simulations
+    already run, one per row.
 
     Returns
     -------
@@ -359,6 +366,8 @@ def evaluate_book(
 
     hp = hp or load_history_params()
     train_idx, test_idx = _split(rows, train_to, test_from)
+    if predictions is not None and len(predictions) != len(rows):
+        raise CollsecError(_("one prediction per row is needed"), field="predictions")
     preds: list[CasePrediction] = list(predictions or [])
     for k, row in enumerate(rows):
         if predictions is not None:
@@ -376,7 +385,7 @@ def evaluate_book(
     cv: dict[str, dict[str, float]] = {}
     if variant is not None:
         chosen = variant
-    elif split or not hp.probability_model:
+    elif split or fit_in_sample:
         # The procedure, not one variant, is under test: choose within the training rows.
         chosen, cv = (
             choose_variant(
@@ -400,9 +409,10 @@ def evaluate_book(
             name,
         )
 
-    if split or not hp.probability_model:
+    model: ProbabilityModel | None = None
+    if split or fit_in_sample:
         model = fit(chosen, train_idx) if train_idx else None
-    else:
+    elif hp.probability_model:
         model = ProbabilityModel.from_dict(hp.probability_model)
     scored = [rows[i] for i in test_idx]
     scored_inputs = [inputs[i] for i in test_idx]
@@ -484,7 +494,7 @@ def evaluate_book(
         "base_rates": {"from": ref_from, **reference},
         "model": {
             "variant": model.variant if model is not None else "simulated shares",
-            "fitted": bool(split or not hp.probability_model),
+            "fitted": bool(split or fit_in_sample),
             "cross_validated_log_loss": cv,
         },
         "split": {

@@ -48,11 +48,10 @@ class MissingDataFileError(CollsecError):
     """A UNGA or TIES file is not in the data folder (case prediction then goes without)."""
 
 
-def _folders(data_dir: str | None) -> list[Path | None]:
+def _folders(data_dir: str | None) -> list[Path]:
     """Where to look: the folder given, then its parent (a COW folder beside ``unga/``)."""
-    if data_dir is None:
-        return [None]
-    return [Path(data_dir), Path(data_dir).parent]
+    folder = resolve_data_dir(data_dir)
+    return [folder, folder.parent]
 
 
 def _load(name: str, data_dir: str | None) -> pd.DataFrame:

@@ -156,7 +156,8 @@ def fit_logit(
     y
         The outcome of each row.
     inputs
-        The names of the inputs to use (an input with no variation gets 0).
+        The names of the inputs to use (an input with no variation gets 0; one
+        missing from some row is left out).
     C
         Inverse L2 strength on standardised inputs; ``None``: unpenalised.
 
@@ -169,6 +170,8 @@ def fit_logit(
     """
     from sklearn.linear_model import LogisticRegression
 
+    # An input the data could not give for every row (no UNGA file) is left out.
+    inputs = [k for k in inputs if all(k in r for r in rows)]
     yy = np.asarray([bool(v) for v in y], dtype=np.int64)
     if len(yy) == 0:
         raise CollsecError(_("no rows to fit on"), field="fit")
