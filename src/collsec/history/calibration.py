@@ -73,6 +73,11 @@ VARIANTS: dict[str, Variant] = {
         ("sim_measure", "un", "patron_closeness", "sanction_record"),
         ("sim_military",),
     ),
+    "sim+data": Variant(
+        ("sim_designated", *BASELINE_INPUTS, "sanction_record"),
+        ("sim_measure", *BASELINE_INPUTS, "sanction_record"),
+        ("sim_military", "log_power_ratio", "great_power_party"),
+    ),
     "logistic": Variant(BASELINE_INPUTS, BASELINE_INPUTS, BASELINE_INPUTS),
 }
 """The model's variants and, last, the logistic baseline (the same form without
