@@ -19,7 +19,7 @@ from collsec.history.calibration import (
     model_inputs,
 )
 from collsec.history.commands import register
-from collsec.history.evaluate import _split, read_case_book
+from collsec.history.evaluate import _split, read_case_book, trust_sentence
 from collsec.history.interests import MissingDataFileError, _ideal_points, _sanction_cases
 from collsec.history.scores import (
     ActionLogit,
@@ -278,3 +278,23 @@ def test_a_truncated_unga_file_is_named_and_a_missing_one_is_reported(tmp_path: 
     assert "IdealpointsJuly2025.csv" in str(err.value)
     with pytest.raises(MissingDataFileError, match=r"TIESv4-1\.csv"):
         _sanction_cases(str(tmp_path / "empty"))
+
+
+def test_the_trust_sentence_says_the_skill_in_words() -> None:
+    oos = {
+        "book": "icb",
+        "train_to": 1979,
+        "test_from": 1980,
+        "cases": 40,
+        "brier_skill": {"designated": 0.21, "action": -0.03},
+        "logistic_skill": {"designated": 0.12, "action": 0.01},
+    }
+    text = trust_sentence(oos)
+    assert "1979" in text
+    assert "40 crises of 1980-1999" in text
+    assert "clearly better than the base rates (Brier skill +0.21" in text
+    assert "worse than the base rates (-0.03; logistic +0.01)" in text
+    oos["brier_skill"] = {"designated": 0.02, "action": 0.08}
+    text = trust_sentence(oos)
+    assert "no better than the base rates" in text
+    assert "a little better than the base rates (+0.08" in text

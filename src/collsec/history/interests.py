@@ -86,8 +86,8 @@ def _sanction_cases(data_dir: str | None) -> tuple[tuple[int, str, frozenset[str
     df = _load("ties", data_dir)
     senders = [f"sender{k}" for k in range(1, 6)]
     out = []
-    for r in df[["startyear", "targetstate", "institutionid", *senders]].itertuples(index=False):
-        row = r._asdict()
+    records = df[["startyear", "targetstate", "institutionid", *senders]].to_dict("records")
+    for row in records:
         if pd.isna(row["startyear"]) or pd.isna(row["targetstate"]):
             continue
         who = {str(int(row[c])) for c in senders if not pd.isna(row[c])}
