@@ -86,7 +86,12 @@ _EVALUATE_TEST_FROM = typer.Option(
     None, "--test-from", help=N_("time split: score the crises from this year")
 )
 _EVALUATE_VARIANT = typer.Option(
-    None, "--variant", help=N_("time split: probability model variant (default: the bundled one)")
+    None,
+    "--variant",
+    help=N_(
+        "time split: probability model variant (default: chosen by cross-validation "
+        "within the training years)"
+    ),
 )
 _EVALUATE_AS_JSON = typer.Option(False, "--json", help=N_("print one JSON object"))
 _VALIDATE_DATA_DIR = typer.Option(None, "--data-dir", help=_DATA_HELP)
@@ -391,7 +396,12 @@ def scores_table(res: dict[str, Any]) -> Table:
                 _fmt(x["log_loss"], 3),
                 _fmt(x["brier_skill"], 3),
             )
-    t.caption = _("skill against the base rates of {src}").format(src=res["base_rates"]["from"])
+    src = {
+        "book": _("the book"),
+        "training": _("the training years"),
+        "given": _("the book given by --base-rates-from"),
+    }[res["base_rates"]["from"]]
+    t.caption = _("skill against the base rates of {src}").format(src=src)
     return t
 
 

@@ -423,11 +423,11 @@ def evaluate_book(
         m_act = [dict(preds[i].p_action) for i in test_idx]
     train_rows = [rows[i] for i in train_idx]
     if base_rate_rows is not None:
-        reference, ref_from = book_base_rates(base_rate_rows), "given book"
+        reference, ref_from = book_base_rates(base_rate_rows), "given"
     elif split:
-        reference, ref_from = book_base_rates(train_rows), "training rows"
+        reference, ref_from = book_base_rates(train_rows), "training"
     else:
-        reference, ref_from = book_base_rates(rows), "the book"
+        reference, ref_from = book_base_rates(rows), "book"
     cases: list[dict[str, Any]] = []
     hits = dict.fromkeys(OUTCOMES, 0)
     for row, i, pd_, pa in zip(scored, test_idx, m_des, m_act, strict=True):
