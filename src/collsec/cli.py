@@ -114,6 +114,7 @@ EXTENSION_MODULES: tuple[str, ...] = (
     "collsec.data.commands",
     "collsec.history.commands",
     "collsec.experiments.commands",
+    "collsec.dashboard.commands",
 )
 """Modules whose ``register(app)`` adds commands, when they exist."""
 
