@@ -11,7 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from collsec.dashboard import session, urlstate
-from collsec.i18n import _, available_languages, get_language, set_language
+from collsec.i18n import _, available_languages, get_language, set_thread_language
 
 LANGUAGE_NAMES = {"en": "English", "id": "Bahasa Indonesia"}
 
@@ -37,8 +37,12 @@ def main() -> None:
     st.set_page_config(page_title="collsec", layout="wide", initial_sidebar_state="auto")
     s = session.state()
     langs = available_languages()
+    # This session's language, in this run's thread only: another user's
+    # session on the same server keeps its own. Unset, it is the server's
+    # (--lang, COLLSEC_LANG).
+    set_thread_language(None)
     chosen = st.session_state.get("w.lang") or s["lang"] or get_language()
-    set_language(chosen if chosen in langs else "en")
+    set_thread_language(chosen if chosen in langs else "en")
     st.markdown(_CSS, unsafe_allow_html=True)
     with st.sidebar:
         st.title(_("Collective security"))
