@@ -117,6 +117,7 @@ EXTENSION_MODULES: tuple[str, ...] = (
     "collsec.history.commands",
     "collsec.experiments.commands",
     "collsec.report",
+    "collsec.dashboard.commands",
 )
 """Modules whose ``register(app)`` adds commands, when they exist."""
 

@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from functools import cache
 from importlib import resources
 
@@ -59,6 +60,7 @@ ENV_VAR = "COLLSEC_LANG"
 """Environment variable naming the language when :func:`set_language` was not called."""
 
 _chosen: str | None = None
+_thread = threading.local()
 
 
 def _normalise(lang: str) -> str:
@@ -150,12 +152,46 @@ def set_language(lang: str | None) -> None:
     _chosen = code
 
 
+def set_thread_language(lang: str | None) -> None:
+    """Choose the language of messages in the calling thread only; ``None`` clears it.
+
+    A server answers several users at once, each in their own language (the
+    dashboard runs each user's page in its own thread); this choice wins over
+    :func:`set_language` in that thread and nowhere else.
+
+    Raises
+    ------
+    UnknownNameError
+        If there is no catalog for ``lang``.
+
+    Examples
+    --------
+    >>> set_thread_language("id")
+    >>> _("error")
+    'galat'
+    >>> set_thread_language(None)
+    >>> _("error")
+    'error'
+    """
+    if lang is None:
+        _thread.lang = None
+        return
+    code = _normalise(lang)
+    catalog(code)
+    _thread.lang = code
+
+
 def get_language() -> str:
     """Return the active language code.
 
-    An unknown ``COLLSEC_LANG`` falls back to English rather than failing:
-    the environment of a shell should not stop every command.
+    The calling thread's choice (:func:`set_thread_language`) first, then
+    :func:`set_language`'s, then ``COLLSEC_LANG``. An unknown ``COLLSEC_LANG``
+    falls back to English rather than failing: the environment of a shell
+    should not stop every command.
     """
+    local = getattr(_thread, "lang", None)
+    if local is not None:
+        return str(local)
     if _chosen is not None:
         return _chosen
     env = _normalise(os.environ.get(ENV_VAR, "") or ENGLISH)

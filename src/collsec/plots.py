@@ -63,7 +63,17 @@ PLOT_FILES: dict[str, str] = {
 }
 """File name :func:`save_all` gives each plot."""
 
-_PALETTE = ("#4c4c4c", "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b")
+PALETTE: tuple[str, ...] = (
+    "#000000",
+    "#D55E00",
+    "#E69F00",
+    "#0072B2",
+    "#009E73",
+    "#56B4E9",
+    "#CC79A7",
+    "#F0E442",
+)
+"""The colour-blind-safe palette (Okabe and Ito 2008) every plot and the dashboard share."""
 
 
 def _figure(width: float, height: float) -> Figure:
@@ -78,7 +88,7 @@ def _figure(width: float, height: float) -> Figure:
 def regime_color(regime: str) -> str:
     """A fixed colour per regime, so every plot of a run agrees."""
     k = RUN_REGIMES.index(regime) if regime in RUN_REGIMES else len(RUN_REGIMES)
-    return _PALETTE[k % len(_PALETTE)]
+    return PALETTE[k % len(PALETTE)]
 
 
 def _no_data(ax: Axes) -> None:

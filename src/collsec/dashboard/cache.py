@@ -1,0 +1,110 @@
+"""Cached runs: a chapter, a sandbox comparison, one replication, one crisis.
+
+One store per server (``st.cache_resource``), shared by every session, so a
+second student asking for the same chapter gets it at once. Results are
+read, never changed, so no copy is made. The runs that draw a progress bar
+are looked up by hand (:class:`RunStore`): Streamlit's caches replay the
+elements a cached function draws, and a progress bar drawn outside the
+function cannot be replayed.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Any
+
+import streamlit as st
+
+from collsec.dashboard import runs
+from collsec.dashboard.chapters import CaseVariant, chapter
+from collsec.history.cases import CasePrediction
+from collsec.results import Comparison, SimulationResult
+from collsec.scenario import scenario_from_data
+
+Progress = Callable[[int], None]
+
+
+class RunStore:
+    """A small least-recently-used store of finished runs, safe across sessions."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[Hashable, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable) -> Any:
+        """The stored value, or None."""
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        return None
+
+    def put(self, key: Hashable, value: Any) -> None:
+        """Store a value, dropping the least recently used beyond :attr:`size`."""
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+
+@st.cache_resource
+def _store() -> RunStore:
+    return RunStore(48)
+
+
+def is_cached(key: Hashable) -> bool:
+    """Is this run already done (so no progress bar is needed)?"""
+    return _store().get(key) is not None
+
+
+def chapter_key(number: int, seed: int) -> Hashable:
+    """The store key of a chapter's runs."""
+    return ("chapter", number, seed)
+
+
+def sandbox_key(scenario_json: str, regimes: tuple[str, ...]) -> Hashable:
+    """The store key of a sandbox comparison."""
+    return ("sandbox", scenario_json, regimes)
+
+
+def chapter_run(number: int, seed: int, progress: Progress | None = None) -> Comparison:
+    """A synthetic chapter's runs."""
+    key = chapter_key(number, seed)
+    found = _store().get(key)
+    if found is None:
+        found = runs.run_chapter(chapter(number), seed, progress)
+        _store().put(key, found)
+    out: Comparison = found
+    return out
+
+
+def sandbox_run(
+    scenario_json: str, regimes: tuple[str, ...], progress: Progress | None = None
+) -> Comparison:
+    """A sandbox comparison, keyed by the scenario's JSON."""
+    key = sandbox_key(scenario_json, regimes)
+    found = _store().get(key)
+    if found is None:
+        sc = scenario_from_data(json.loads(scenario_json))
+        found = runs.run_sandbox(sc, regimes, progress)
+        _store().put(key, found)
+    out: Comparison = found
+    return out
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def replication_run(scenario_json: str, regime: str, replication: int) -> SimulationResult:
+    """One replication again with per-state detail (the network)."""
+    sc = scenario_from_data(json.loads(scenario_json))
+    return runs.one_replication(sc, regime, replication)
+
+
+@st.cache_resource(max_entries=128, show_spinner=False)
+def case_prediction(cv: CaseVariant, data_dir: str | None) -> CasePrediction:
+    """One crisis predicted (``collsec case``)."""
+    return runs.predict_variant(cv, data_dir)

@@ -1,0 +1,184 @@
+"""The runs the pages show: a chapter's variants, a sandbox comparison, one crisis.
+
+Pure functions (no Streamlit): the app wraps them in its caches. Every run is
+the library's own (:func:`collsec.api.simulate`,
+:func:`collsec.history.cases.predict_case`); nothing is recomputed here.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from collsec.api import simulate
+from collsec.dashboard.chapters import NO_DIFFERENCE, CaseVariant, Chapter, Question
+from collsec.errors import UnknownNameError
+from collsec.history.cases import CasePrediction, predict_case
+from collsec.i18n import _
+from collsec.results import Comparison, SimulationResult, mean_interval
+from collsec.scenario import Scenario, load_scenario, scenario_from_data
+
+Progress = Callable[[int], None]
+
+
+def apply_overrides(
+    sc: Scenario, overrides: Sequence[tuple[str, Any]] | Mapping[str, Any]
+) -> Scenario:
+    """A validated copy of ``sc`` with dotted-path values replaced.
+
+    Like :meth:`~collsec.scenario.Scenario.with_overrides`, and a whole number
+    in the path indexes a list (``arrangements.0.members``).
+
+    Raises
+    ------
+    UnknownNameError
+        If a path does not name a field.
+    ScenarioError
+        If a value is invalid for its field.
+    """
+    items = overrides.items() if isinstance(overrides, Mapping) else overrides
+    data = sc.to_dict()
+    for path, value in items:
+        node: Any = data
+        parts = path.split(".")
+        for k, part in enumerate(parts):
+            last = k == len(parts) - 1
+            if isinstance(node, list) and part.isdigit() and int(part) < len(node):
+                key: Any = int(part)
+            elif isinstance(node, dict) and part in node:
+                key = part
+            else:
+                raise UnknownNameError(
+                    _("no such parameter {path!r}").format(path=path), field=path
+                )
+            if last:
+                node[key] = value
+            else:
+                node = node[key]
+    return scenario_from_data(data, source="overrides")
+
+
+def variant_scenario(ch: Chapter, key: str, seed: int | None = None) -> Scenario:
+    """The scenario of one variant of a synthetic chapter, at the chapter's run size."""
+    v = ch.variant(key)
+    sc = apply_overrides(load_scenario(v.scenario), v.overrides)
+    return sc.replace(
+        replications=ch.replications,
+        horizon=ch.years,
+        seed=ch.seed if seed is None else seed,
+    )
+
+
+def run_chapter(
+    ch: Chapter, seed: int | None = None, progress: Progress | None = None
+) -> Comparison:
+    """Every variant of a synthetic chapter, same seed (common random numbers)."""
+    results: dict[str, SimulationResult] = {}
+    for v in ch.variants:
+        sc = variant_scenario(ch, v.key, seed)
+        results[v.key] = simulate(sc, v.regime, progress=progress, engine="numpy")
+    return Comparison(results)
+
+
+def answer(question: Question, comparison: Comparison) -> str:
+    """The option that answers ``question``, or :data:`NO_DIFFERENCE`.
+
+    The option with the lowest (highest) mean answers when its 95% interval
+    lies wholly below (above) every other option's; otherwise the run cannot
+    tell them apart, and the answer is :data:`NO_DIFFERENCE`.
+    """
+    stats = {
+        o: mean_interval(comparison.results[o].per_replication[question.metric])
+        for o in question.options
+    }
+    sign = 1.0 if question.pick == "lowest" else -1.0
+    best = min(stats, key=lambda o: sign * stats[o][0])
+    _m, lo, hi = stats[best]
+    for o, (_m2, lo2, hi2) in stats.items():
+        if o == best:
+            continue
+        clear = hi < lo2 if sign > 0 else lo > hi2
+        if not clear:
+            return NO_DIFFERENCE
+    return best
+
+
+def predict_variant(
+    cv: CaseVariant, data_dir: str | None = None, draws: int | None = None
+) -> CasePrediction:
+    """The model's prediction of one crisis variant (``collsec case``)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return predict_case(
+            cv.case,
+            data_dir=data_dir,
+            draws=draws,
+            add_members=cv.add_members,
+            remove_members=cv.remove_members,
+            rule=cv.rule,
+        )
+
+
+STATE_YEARS_PER_SECOND = 300_000.0
+"""State-years the NumPy engine steps per second on one core with the crisis log
+kept (default world, 20 x 100 x 40 x 2 regimes in about 0.5 s on the 2-core CI
+machine: ``benchmarks/dashboard_runs.py``); the basis of :func:`estimate_seconds`."""
+
+MAX_SECONDS = 30.0
+"""The longest sandbox run the app starts; a larger one is refused with its estimate."""
+
+
+def state_years(sc: Scenario, regimes: Sequence[str]) -> int:
+    """State-years a run of ``sc`` under ``regimes`` steps (its cost)."""
+    n = len(sc.world.states) if sc.world.kind == "explicit" else sc.world.n_states
+    return int(sc.replications) * int(sc.horizon) * int(n) * max(len(regimes), 1)
+
+
+def estimate_seconds(sc: Scenario, regimes: Sequence[str]) -> float:
+    """Estimated seconds of a sandbox run on this machine (see :data:`STATE_YEARS_PER_SECOND`)."""
+    return state_years(sc, regimes) / STATE_YEARS_PER_SECOND
+
+
+def run_sandbox(
+    sc: Scenario, regimes: Sequence[str], progress: Progress | None = None
+) -> Comparison:
+    """The sandbox's comparison: ``regimes`` on ``sc``'s world, same seeds (C10)."""
+    return Comparison({r: simulate(sc, r, progress=progress, engine="numpy") for r in regimes})
+
+
+def one_replication(sc: Scenario, regime: str, replication: int) -> SimulationResult:
+    """Replication ``replication`` of a run again, with per-state detail (the network).
+
+    The same numbers as in the full run: replication ``k`` draws from its own
+    seed child whatever else is run (README, Reproducibility).
+    """
+    one = sc.replace(replications=1, output={"yearly": True, "crises": True, "states": True})
+    return simulate(one, regime, first_replication=replication, engine="numpy")
+
+
+def condition_failures(crises: Any) -> dict[str, float]:
+    """Share of the crises of a log in which each condition failed (of those it applied to)."""
+    out: dict[str, float] = {}
+    if crises is None or not len(crises):
+        return out
+    from collsec.diagnosis import CONDITIONS
+
+    for c in CONDITIONS:
+        col = crises.get(f"{c}_holds")
+        if col is None:
+            continue
+        known = col.dropna()
+        if len(known):
+            out[c] = float((known == False).mean())  # noqa: E712 - object column of bools
+    return out
+
+
+def _metric_meanings() -> dict[str, str]:
+    from collsec.results import SUMMARY_METRICS
+
+    return dict(SUMMARY_METRICS)
+
+
+METRIC_MEANINGS: dict[str, str] = _metric_meanings()
+"""Each metric's meaning (message ids of :data:`collsec.results.SUMMARY_METRICS`)."""

@@ -1,0 +1,241 @@
+"""End to end: the dashboard in a real headless Chromium (Debian's ``chromium``, Playwright).
+
+The test starts ``collsec dashboard`` itself on a free port, waits for
+Streamlit's own readiness signals (``/_stcore/health``, the app element, the
+running indicator cleared; never fixed sleeps), then plays chapter 1, runs
+the sandbox and opens a crisis, switches to Bahasa Indonesia with the state
+kept, reloads, and runs a historical case with a counterfactual. Every
+request the page makes is recorded; one to any host but the app's own fails
+the test. Screenshots at desktop (1280x800) and phone (390x844) widths go to
+``$COLLSEC_TEST_ARTIFACTS`` (default ``tests/artifacts/``, git-ignored).
+
+Slow tier (``python -m pytest -m slow tests/browser``); needs
+``apt-get install -y chromium`` and ``pip install "collsec[dashboard]"``.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+REPO = Path(__file__).resolve().parents[2]
+COW = (REPO / ".." / "shared" / "data" / "cow").resolve()
+ARTIFACTS = Path(os.environ.get("COLLSEC_TEST_ARTIFACTS", REPO / "tests" / "artifacts"))
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+TIMEOUT_MS = 90_000
+
+playwright_sync = pytest.importorskip("playwright.sync_api")
+pytest.importorskip("streamlit")
+if not CHROMIUM.exists():
+    pytest.skip(f"{CHROMIUM} not found: apt-get install -y chromium", allow_module_level=True)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wait_healthy(url: str, proc: subprocess.Popen[bytes], limit: float = 120.0) -> None:
+    """Poll Streamlit's health endpoint until it answers ``ok`` (or the server died)."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError(f"the dashboard exited with code {proc.returncode}")
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
+                if r.read().strip() == b"ok":
+                    return
+        except OSError:
+            pass
+        time.sleep(0.2)  # polling interval, not a wait for the app
+    raise AssertionError("the dashboard did not become healthy")
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    port = _free_port()
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(REPO / "src") + os.pathsep + env.get("PYTHONPATH", "")
+    cmd = [sys.executable, "-m", "collsec", "dashboard", "--port", str(port), "--lang", "en"]
+    if (COW / "states2016.csv").exists():
+        cmd += ["--data-dir", str(COW)]
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, proc)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    with playwright_sync.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield b
+        b.close()
+
+
+class Requests:
+    """Every URL the page asked for."""
+
+    def __init__(self) -> None:
+        self.urls: list[str] = []
+
+    def foreign(self) -> list[str]:
+        out = []
+        for u in self.urls:
+            parsed = urlparse(u)
+            if (
+                parsed.scheme in ("http", "https", "ws", "wss")
+                and parsed.hostname not in LOCAL_HOSTS
+            ):
+                out.append(u)
+        return out
+
+
+def _page(browser: object, width: int, height: int, requests: Requests) -> object:
+    page = browser.new_page(viewport={"width": width, "height": height})  # type: ignore[attr-defined]
+    page.set_default_timeout(TIMEOUT_MS)
+    page.on("request", lambda r: requests.urls.append(r.url))
+    page.on("websocket", lambda ws: requests.urls.append(ws.url))
+    return page
+
+
+def settle(page: object) -> None:
+    """Wait for the app element and for Streamlit's running indicator to clear."""
+    page.wait_for_selector('[data-testid="stApp"]')  # type: ignore[attr-defined]
+    page.wait_for_function(  # type: ignore[attr-defined]
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+    )
+
+
+def see(page: object, text: str) -> None:
+    """Wait until ``text`` is visible, then until the app has finished running."""
+    page.get_by_text(text, exact=False).first.wait_for(state="visible")  # type: ignore[attr-defined]
+    settle(page)
+
+
+def shot(page: object, name: str, focus: str | None = None) -> None:
+    """Save a screenshot, scrolled to the text ``focus`` (Streamlit scrolls its own pane)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    if focus is not None:
+        page.get_by_text(focus).first.scroll_into_view_if_needed()  # type: ignore[attr-defined]
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
+
+
+def pick(page: object, question: str, option: str) -> None:
+    box = page.locator('[data-testid="stRadio"]').filter(has_text=question)  # type: ignore[attr-defined]
+    box.get_by_text(option, exact=True).click()
+    settle(page)
+
+
+def choose(page: object, label: str, option: str) -> None:
+    """Choose ``option`` in the select box labelled ``label`` (by keyboard: type, Enter)."""
+    box = page.locator('[data-testid="stSelectbox"]').filter(has_text=label).first  # type: ignore[attr-defined]
+    box.locator("input").click()
+    box.locator("input").fill(option)
+    page.keyboard.press("Enter")  # type: ignore[attr-defined]
+    settle(page)
+
+
+def test_chapter_sandbox_language_and_reload(server: str, browser: object) -> None:
+    requests = Requests()
+    page = _page(browser, 1280, 800, requests)
+    page.goto(server)  # type: ignore[attr-defined]
+    see(page, "One for all")
+    # Chapter 1: predict, run, reveal beside the prediction.
+    pick(page, "Which loses fewer weak states?", "collective security")
+    pick(page, "Which arms more?", "self-help")
+    page.get_by_role("button", name="Run", exact=True).click()  # type: ignore[attr-defined]
+    see(page, "Why: the diagnosis in words")
+    assert page.get_by_text("Your prediction").count() == 2  # type: ignore[attr-defined]
+    assert page.get_by_text("The run", exact=True).count() == 2  # type: ignore[attr-defined]
+    assert "pred.1.weak=collective_security" in page.url  # type: ignore[attr-defined]
+    shot(page, "desktop-learn-ch1", "The answer")
+    # Sandbox: run, open a crisis.
+    page.locator('[data-testid="stSidebar"]').get_by_text("Explore", exact=True).click()  # type: ignore[attr-defined]
+    see(page, "Explore: the sandbox")
+    page.get_by_role("button", name="Run the sandbox").click()  # type: ignore[attr-defined]
+    see(page, "Results")
+    page.get_by_role("tab", name="Crises").click()  # type: ignore[attr-defined]
+    field = page.get_by_label("Crisis (row number)")  # type: ignore[attr-defined]
+    field.fill("0")
+    field.press("Enter")
+    see(page, "Failed:")
+    see(page, "The coalition")
+    shot(page, "desktop-explore-crisis", "The coalition")
+    # Language: Bahasa Indonesia, the state kept (same page, same crisis open).
+    choose(page, "Language / Bahasa", "Bahasa Indonesia")
+    see(page, "Jelajahi: kotak pasir")
+    page.get_by_role("tab", name="Krisis").click()  # type: ignore[attr-defined]
+    see(page, "Gagal:")
+    assert page.get_by_text("Hasil", exact=True).count() >= 1  # type: ignore[attr-defined]
+    assert "lang=id" in page.url and "crisis=0" in page.url  # type: ignore[attr-defined]
+    shot(page, "desktop-explore-id", "Gagal:")
+    # A reload shows the same thing: the state is in the URL.
+    page.reload()  # type: ignore[attr-defined]
+    see(page, "Jelajahi: kotak pasir")
+    page.get_by_role("tab", name="Krisis").click()  # type: ignore[attr-defined]
+    see(page, "Gagal:")
+    # Phone width: the chapter from a shared link.
+    phone = _page(browser, 390, 844, requests)
+    phone.goto(
+        server + "/?page=learn&ch=1&lang=id&ran=1"  # type: ignore[attr-defined]
+        "&pred.1.weak=collective_security&pred.1.arms=self_help"
+    )
+    see(phone, "Mengapa: diagnosis dengan kata-kata")
+    shot(phone, "phone-learn-ch1-id", "Jawabannya")
+    assert requests.foreign() == []
+    assert any(urlparse(u).hostname == "127.0.0.1" for u in requests.urls)
+
+
+def test_history_counterfactual_changes_the_prediction(server: str, browser: object) -> None:
+    if not (COW / "states2016.csv").exists():
+        pytest.skip(f"Correlates of War data not found at {COW}")
+    requests = Requests()
+    page = _page(browser, 1280, 800, requests)
+    page.goto(server + "/?page=history")  # type: ignore[attr-defined]
+    see(page, "History: real crises, and what if")
+    choose(page, "Crisis", "ukraine-2022")
+    see(page, "Prediction and record")
+    assert page.get_by_text("The counterfactual").count() == 0  # type: ignore[attr-defined]
+    box = page.locator('[data-testid="stMultiSelect"]').filter(has_text="Permanent members absent")  # type: ignore[attr-defined]
+    box.locator("input").click()
+    box.locator("input").fill("365")
+    page.keyboard.press("Enter")  # type: ignore[attr-defined]
+    settle(page)
+    see(page, "The counterfactual changes the prediction")
+    assert "cf_absent=365" in page.url  # type: ignore[attr-defined]
+    shot(page, "desktop-history-ukraine", "Prediction and record")
+    phone = _page(browser, 390, 844, requests)
+    phone.goto(page.url)  # type: ignore[attr-defined]
+    see(phone, "The counterfactual changes the prediction")
+    shot(phone, "phone-history-ukraine", "Prediction and record")
+    assert requests.foreign() == []
