@@ -100,6 +100,21 @@ def test_the_command_line_page_lists_every_command_and_option() -> None:
     assert "[default: auto]" in page  # defaults come from the app, as --help shows them
 
 
+def test_the_indonesian_command_line_page_uses_the_catalog() -> None:
+    from collsec.i18n import _, get_language, set_language
+
+    before = get_language()
+    page = _hooks().cli_markdown("id")
+    assert get_language() == before  # the page leaves the language as it found it
+    set_language("id")
+    try:
+        assert _("counterfactual: add a member") in page
+        assert _("Model, simulate and explain collective security.") in page
+    finally:
+        set_language(None)
+    assert "counterfactual: add a member" not in page
+
+
 def test_the_command_line_page_follows_a_new_command() -> None:
     from collsec.cli import app
     from collsec.console import TranslatedCommand
