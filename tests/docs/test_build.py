@@ -194,3 +194,17 @@ def test_the_glossary_uses_the_programs_own_translations() -> None:
                 )
                 checked += 1
     assert checked >= 10, checked
+
+
+def _departure_numbers(text: str) -> list[int]:
+    return [int(n) for n in re.findall(r"^\| (\d+) \|", text, re.M)]
+
+
+def test_the_model_explanation_lists_every_departure() -> None:
+    model = _departure_numbers((DOCS / "model.md").read_text(encoding="utf-8"))
+    explained = _departure_numbers((DOCS / "explanation" / "model.md").read_text("utf-8"))
+    assert model, "docs/model.md has no table of departures"
+    assert explained == model, (
+        f"docs/model.md lists departures {model}, docs/explanation/model.md {explained}: "
+        "give every departure its line in the explanation"
+    )
