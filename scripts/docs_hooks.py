@@ -3,10 +3,11 @@
 ``mkdocs.yml`` lists this file under ``hooks:``. On ``on_files`` it adds two
 pages that are never written by hand, so they cannot drift from the program:
 
-``reference/cli.md``
+``reference/cli.md``, ``reference/cli.id.md``
     Every command of the ``collsec`` app, found by walking the typer app's
     click command tree (:func:`cli_markdown`): usage, description, arguments
-    and options with their defaults, as ``--help`` prints them (in English).
+    and options with their defaults, as ``--help`` prints them, in English and
+    (from the program's own catalog) in Bahasa Indonesia.
 ``reference/schema.md``
     The scenario schema, from the pydantic models
     (:func:`schema_markdown`: ``Scenario.model_json_schema()``), and the table
@@ -60,7 +61,7 @@ def _commands(group: Any, ctx: Any, path: list[str]) -> list[tuple[list[str], An
     return out
 
 
-def _params_table(cmd: Any, ctx: Any) -> list[str]:
+def _params_table(cmd: Any, ctx: Any, header: str) -> list[str]:
     """Arguments and options as ``--help`` describes them (name, meaning, default)."""
     rows = []
     for param in cmd.params:
@@ -73,37 +74,82 @@ def _params_table(cmd: Any, ctx: Any) -> list[str]:
         rows.append(f"| {_md_cell(f'`{name}`')} | {_md_text(help_text)} |")
     if not rows:
         return []
-    return ["| argument or option | meaning |", "|---|---|", *rows, ""]
+    return [header, "|---|---|", *rows, ""]
 
 
-def cli_markdown() -> str:
-    """The command-line reference page, from the ``collsec`` typer app as built now."""
+CLI_TEXT = {
+    "en": {
+        "title": "Command line (generated)",
+        "intro": (
+            "Every command of `collsec`, read from the program itself when this site is "
+            "built (`scripts/docs_hooks.py` walks the typer app), so this page always "
+            "matches `collsec COMMAND --help`. The guide with examples, the output "
+            "folder and the exit codes is [the command-line guide]({guide}). "
+            "In Bahasa Indonesia: [{other_name}]({other})."
+        ),
+        "other_name": "Baris perintah",
+        "commands": "Commands",
+        "subcommands": "Subcommands",
+        "header": "| argument or option | meaning |",
+    },
+    "id": {
+        "title": "Baris perintah (dibangkitkan)",
+        "intro": (
+            "Semua perintah `collsec`, dibaca dari program itu sendiri ketika situs ini "
+            "dibangun (`scripts/docs_hooks.py` menelusuri aplikasi typer), sehingga "
+            "halaman ini selalu sama dengan `COLLSEC_LANG=id collsec PERINTAH --help`. "
+            "Panduan dengan contoh, folder keluaran dan kode keluar ada di "
+            "[panduan baris perintah]({guide}) (dalam bahasa Inggris). "
+            "In English: [{other_name}]({other})."
+        ),
+        "other_name": "Command line",
+        "commands": "Perintah",
+        "subcommands": "Subperintah",
+        "header": "| argumen atau opsi | arti |",
+    },
+}
+"""The framing text of the command-line page, per language (the help itself comes
+from the program's own catalog)."""
+
+
+def cli_markdown(lang: str = "en") -> str:
+    """The command-line reference page, from the ``collsec`` typer app as built now.
+
+    Parameters
+    ----------
+    lang
+        ``en`` or ``id``: the language of the help texts (the program's catalog)
+        and of the page's framing text.
+    """
     import typer
 
     from collsec.cli import app
     from collsec.i18n import set_language
 
-    set_language("en")
-    root = typer.main.get_command(app)
-    ctx = root.make_context("collsec", [], resilient_parsing=True)
+    text = CLI_TEXT[lang]
+    other = "cli.md" if lang == "id" else "cli.id.md"
+    set_language(lang)
+    try:
+        root = typer.main.get_command(app)
+        ctx = root.make_context("collsec", [], resilient_parsing=True)
+        commands = _commands(root, ctx, [])
+    finally:
+        set_language(None)
     lines = [
-        "# Command line (generated)",
+        f"# {text['title']}",
         "",
         GENERATED_NOTE.strip(),
         "",
-        "Every command of `collsec`, read from the program itself when this site is "
-        "built (`scripts/docs_hooks.py` walks the typer app), so this page always "
-        "matches `collsec COMMAND --help`. The guide with examples, the output "
-        "folder and the exit codes is [the command-line guide](../cli.md).",
+        text["intro"].format(guide="../cli.md", other=other, other_name=text["other_name"]),
         "",
         "## `collsec`",
         "",
         _md_text(root.help or ""),
         "",
-        "Commands: " + ", ".join(f"`{' '.join(p)}`" for p, _c, _x in _commands(root, ctx, [])),
+        f"{text['commands']}: " + ", ".join(f"`{' '.join(p)}`" for p, _c, _x in commands),
         "",
     ]
-    for path, cmd, sub_ctx in _commands(root, ctx, []):
+    for path, cmd, sub_ctx in commands:
         title = " ".join(["collsec", *path])
         lines += [f"## `{title}`", ""]
         usage = " ".join(cmd.collect_usage_pieces(sub_ctx))
@@ -112,8 +158,8 @@ def cli_markdown() -> str:
             lines += [_md_text(cmd.help.replace("\b", " ")), ""]
         if hasattr(cmd, "list_commands"):
             subs = sorted(cmd.list_commands(sub_ctx))
-            lines += ["Subcommands: " + ", ".join(f"`{title} {s}`" for s in subs), ""]
-        lines += _params_table(cmd, sub_ctx)
+            lines += [f"{text['subcommands']}: " + ", ".join(f"`{title} {s}`" for s in subs), ""]
+        lines += _params_table(cmd, sub_ctx, text["header"])
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -236,6 +282,7 @@ def schema_markdown() -> str:
 
 GENERATED_PAGES = {
     "reference/cli.md": cli_markdown,
+    "reference/cli.id.md": lambda: cli_markdown("id"),
     "reference/schema.md": schema_markdown,
 }
 """Site path -> function returning the page's Markdown."""
@@ -255,7 +302,11 @@ def on_files(files: Any, config: Any) -> Any:
 
 if __name__ == "__main__":
     which = sys.argv[1] if len(sys.argv) > 1 else "cli"
-    page = {"cli": cli_markdown, "schema": schema_markdown}.get(which)
+    page = {
+        "cli": cli_markdown,
+        "cli-id": lambda: cli_markdown("id"),
+        "schema": schema_markdown,
+    }.get(which)
     if page is None:
-        sys.exit("usage: python scripts/docs_hooks.py cli|schema")
+        sys.exit("usage: python scripts/docs_hooks.py cli|cli-id|schema")
     sys.stdout.write(page())

@@ -100,6 +100,21 @@ def test_the_command_line_page_lists_every_command_and_option() -> None:
     assert "[default: auto]" in page  # defaults come from the app, as --help shows them
 
 
+def test_the_indonesian_command_line_page_uses_the_catalog() -> None:
+    from collsec.i18n import _, get_language, set_language
+
+    before = get_language()
+    page = _hooks().cli_markdown("id")
+    assert get_language() == before  # the page leaves the language as it found it
+    set_language("id")
+    try:
+        assert _("counterfactual: add a member") in page
+        assert _("Model, simulate and explain collective security.") in page
+    finally:
+        set_language(None)
+    assert "counterfactual: add a member" not in page
+
+
 def test_the_command_line_page_follows_a_new_command() -> None:
     from collsec.cli import app
     from collsec.console import TranslatedCommand
@@ -179,3 +194,17 @@ def test_the_glossary_uses_the_programs_own_translations() -> None:
                 )
                 checked += 1
     assert checked >= 10, checked
+
+
+def _departure_numbers(text: str) -> list[int]:
+    return [int(n) for n in re.findall(r"^\| (\d+) \|", text, re.M)]
+
+
+def test_the_model_explanation_lists_every_departure() -> None:
+    model = _departure_numbers((DOCS / "model.md").read_text(encoding="utf-8"))
+    explained = _departure_numbers((DOCS / "explanation" / "model.md").read_text("utf-8"))
+    assert model, "docs/model.md has no table of departures"
+    assert explained == model, (
+        f"docs/model.md lists departures {model}, docs/explanation/model.md {explained}: "
+        "give every departure its line in the explanation"
+    )
