@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 
 from collsec.cli import app
 from collsec.experiments import InProcessExecutor, load_results, plan, run_sweep, spec_from_data
-from collsec.experiments.store import BadChunkError, chunk_files, query
+from collsec.experiments.store import SPEC_HASH_KEY, BadChunkError, chunk_files, query
 from collsec.storage import write_table
 
 KEY = ["cell", "regime", "replication"]
@@ -167,3 +167,14 @@ def test_a_refused_file_access_says_why(reference: tuple[Path, pd.DataFrame]) ->
     )
     assert res.exit_code == 2
     assert "only read the view 'results'" in " ".join(res.output.split())
+
+
+def test_a_chunk_written_before_chunks_carried_the_hash_is_read_by_its_name(
+    reference: tuple[Path, pd.DataFrame], tmp_path: Path
+) -> None:
+    out = _copy(reference, tmp_path)
+    for _index, (_h, path) in chunk_files(out).items():
+        table = pq.read_table(path)
+        meta = {k: v for k, v in table.schema.metadata.items() if k != SPEC_HASH_KEY}
+        pq.write_table(table.replace_schema_metadata(meta), path)
+    pd.testing.assert_frame_equal(load_results(out), reference[1])

@@ -28,6 +28,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -169,23 +170,13 @@ def test_kills_leave_old_new_or_incomplete_output(
 
 SWEEP = {
     "name": "kills",
-    "base": {
-        "name": "kills-base",
-        "world": {"kind": "generated", "n_states": 8, "n_regions": 2, "n_great_powers": 1},
-        "arrangements": [{"name": "cs", "kind": "collective_security", "members": "all"}],
-    },
-    "parameters": [
-        {"path": "arrangements[0].obligation", "name": "obligation", "low": 0.2, "high": 0.9},
-        {"path": "params.response.free_riding", "low": 0.0, "high": 1.0},
-    ],
     "design": {"kind": "grid", "points": 6},
-    "regimes": ["self_help", "as_specified"],
     "replications": 2,
     "years": 60,
     "seed": 7,
     "chunk": {"cells": 1, "replications": 1},
 }
-"""36 cells x 2 regimes x 2 replications = 144 rows in 72 chunks."""
+"""Changes to the tiny sweep: 36 cells x 2 regimes x 2 replications = 144 rows in 72 chunks."""
 
 
 def _check_sweep(out: Path, expect: Expect) -> None:
@@ -196,11 +187,12 @@ def _check_sweep(out: Path, expect: Expect) -> None:
 
 @pytest.mark.slow
 def test_sweep_kills_lose_and_repeat_nothing(
-    tmp_path: Path, tally: Callable[[str, int], None]
+    tiny_spec: Callable[..., dict[str, Any]], tmp_path: Path, tally: Callable[[str, int], None]
 ) -> None:
+    data = tiny_spec(**SWEEP)
     spec = tmp_path / "spec.yaml"
-    spec.write_text(yaml.safe_dump(SWEEP), encoding="utf-8")
-    p = plan(spec_from_data(SWEEP))
+    spec.write_text(yaml.safe_dump(data), encoding="utf-8")
+    p = plan(spec_from_data(data))
     expect = Expect.of_plan(p)
     rng = np.random.default_rng([13, list(KILLS).index("sweep")])
     out = tmp_path / "sweep"

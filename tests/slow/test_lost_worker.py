@@ -31,25 +31,8 @@ distributed = pytest.importorskip("distributed")
 REPO = Path(__file__).resolve().parents[2]
 KEY = ["cell", "regime", "replication"]
 
-SPEC = {
-    "name": "lost-worker",
-    "base": {
-        "name": "lost-worker-base",
-        "world": {"kind": "generated", "n_states": 8, "n_regions": 2, "n_great_powers": 1},
-        "arrangements": [{"name": "cs", "kind": "collective_security", "members": "all"}],
-    },
-    "parameters": [
-        {"path": "arrangements[0].obligation", "name": "obligation", "low": 0.2, "high": 0.9},
-        {"path": "params.response.free_riding", "low": 0.0, "high": 1.0},
-    ],
-    "design": {"kind": "grid", "points": 5},
-    "regimes": ["self_help", "as_specified"],
-    "replications": 4,
-    "years": 60,
-    "seed": 13,
-    "chunk": {"cells": 1, "replications": 2},
-}
-"""25 cells x 2 regimes x 4 replications = 200 rows in 50 chunks."""
+GRID_POINTS, REPLICATIONS, YEARS = 5, 4, 60
+"""The tiny sweep made longer: 25 cells x 2 regimes x 4 replications = 200 rows in 50 chunks."""
 
 
 def _free_port() -> int:
@@ -110,11 +93,13 @@ def cluster() -> Iterator[tuple[str, dict[str, subprocess.Popen[bytes]]]]:
 
 
 @pytest.mark.slow
-def test_a_sweep_survives_a_lost_worker(cluster, tmp_path: Path, tally) -> None:
+def test_a_sweep_survives_a_lost_worker(cluster, tiny_spec, tmp_path: Path, tally) -> None:
     address, workers = cluster
+    grid = {"kind": "grid", "points": GRID_POINTS}
+    data = tiny_spec(name="lost-worker", design=grid, replications=REPLICATIONS, years=YEARS)
     spec_file = tmp_path / "spec.yaml"
-    spec_file.write_text(yaml.safe_dump(SPEC), encoding="utf-8")
-    p = plan(spec_from_data(SPEC))
+    spec_file.write_text(yaml.safe_dump(data), encoding="utf-8")
+    p = plan(spec_from_data(data))
     out = tmp_path / "cluster"
     env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
     sweep = subprocess.Popen(

@@ -276,7 +276,11 @@ def check_chunk(path: Path, index: int, expect: Expect) -> pa.Table:
             _("is not a readable chunk ({reason})").format(reason=reason), source=str(path)
         ) from None
     meta = table.schema.metadata or {}
-    found = meta.get(SPEC_HASH_KEY, b"").decode(errors="replace")
+    if SPEC_HASH_KEY in meta:
+        found = meta[SPEC_HASH_KEY].decode(errors="replace")
+    else:  # written before chunks carried the hash: its file name is all there is
+        m = _CHUNK.fullmatch(path.name)
+        found = m.group(2) if m else ""
     if found != expect.spec_hash:
         raise BadChunkError(
             _(
