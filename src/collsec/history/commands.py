@@ -37,6 +37,7 @@ from collsec.history.evaluate import (
     resolve_case_book,
     trust_sentence,
 )
+from collsec.history.icb_command import register as register_from_icb
 from collsec.history.worlds import load_history_params
 from collsec.i18n import N_, _
 
@@ -503,6 +504,7 @@ def register(app: typer.Typer) -> None:
         cls=TranslatedCommand,
         help=N_("Predict every case of a case book and score it against the record."),
     )(guarded(evaluate_cmd))
+    register_from_icb(cases_app)
     app.add_typer(cases_app, name="cases")
     app.command(
         "validate",
