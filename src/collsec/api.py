@@ -11,12 +11,13 @@ from __future__ import annotations
 import importlib.util
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from collsec.arrangements import Arrangement, arrangements_for_regime
 from collsec.engine import run_batch
 from collsec.errors import CollsecError
 from collsec.i18n import _
-from collsec.results import Comparison, SimulationResult
+from collsec.results import SimulationResult
 from collsec.scenario import REGIMES, GeneratedWorld, Scenario, load_scenario
 from collsec.seeds import (
     SeedLike,
@@ -26,6 +27,9 @@ from collsec.seeds import (
     world_generator,
 )
 from collsec.world import World, build_world
+
+if TYPE_CHECKING:
+    from collsec.plots import PlottedComparison
 
 Progress = Callable[[int], None]
 """Called with a number of replication-years just completed."""
@@ -239,10 +243,12 @@ def compare(
     progress: Progress | None = None,
     engine: str = "auto",
     threads: int = 1,
-) -> Comparison:
+) -> PlottedComparison:
     """Run several regimes on the same world with the same seeds (C10).
 
-    ``engine`` and ``threads`` are those of :func:`simulate`.
+    ``engine`` and ``threads`` are those of :func:`simulate`. Returns a
+    :class:`~collsec.plots.PlottedComparison`: a
+    :class:`~collsec.results.Comparison` with plot methods (``plot_survival()``).
 
     Examples
     --------
@@ -251,8 +257,10 @@ def compare(
     >>> list(c.results)
     ['self_help', 'ideal_collective_security']
     """
+    from collsec.plots import PlottedComparison  # api sits above results and plots
+
     sc, seed_value = _resolve(scenario, replications, years, seed)
-    return Comparison(
+    return PlottedComparison(
         {
             r: simulate(
                 sc,

@@ -97,8 +97,9 @@ from collsec.console import (
 from collsec.console import stderr_console as _stderr
 from collsec.console import stdout_console as _stdout
 from collsec.errors import CollsecError, UnknownNameError
+from collsec.findings import findings_from_comparison, print_findings
 from collsec.i18n import N_, _, regime_label
-from collsec.results import SUMMARY_METRICS, Comparison
+from collsec.results import SUMMARY_METRICS, Comparison, interval_caption
 from collsec.scenario import (
     REGIMES,
     RUN_REGIMES,
@@ -114,6 +115,7 @@ EXTENSION_MODULES: tuple[str, ...] = (
     "collsec.data.commands",
     "collsec.history.commands",
     "collsec.experiments.commands",
+    "collsec.report",
     "collsec.dashboard.commands",
 )
 """Modules whose ``register(app)`` adds commands, when they exist."""
@@ -267,7 +269,11 @@ def write_output(comparison: Comparison, folder: Path, plots: bool) -> list[Path
     of an earlier run cannot be mistaken for this one's.
     """
     try:
-        written = comparison.write(folder, plots=plots)
+        written = comparison.write(folder)
+        if plots:
+            from collsec.plots import save_all
+
+            written.extend(save_all(comparison.results, folder))
         keep = {p.name for p in written}
         for name in _known_outputs() - keep:
             stale = folder / name
@@ -366,13 +372,17 @@ def _execute(
             comparison = api_compare(sc, regimes, progress=advance, engine=engine)
     written = write_output(comparison, folder, plots)
     _note(_("Wrote {n} files to {folder}").format(n=len(written), folder=folder))
+    found = findings_from_comparison(comparison)
     if as_json:
         # Exactly one JSON object on stdout; NaN was turned into null already.
-        sys.stdout.write(json.dumps(comparison.to_json_dict(), allow_nan=False) + "\n")
+        data = {**comparison.to_json_dict(), "findings": [f.to_dict() for f in found]}
+        sys.stdout.write(json.dumps(data, allow_nan=False) + "\n")
         sys.stdout.flush()
     else:
         console = _stdout()
         console.print(summary_table(comparison, meanings=console.width >= 150))
+        console.print(Text(interval_caption(), style="dim"))
+        print_findings(found, console)
 
 
 def _with_run_settings(

@@ -17,7 +17,14 @@ What each plot shows and the claim it bears on:
 - :func:`arms_over_time`: mean arms share with its 95% interval (C14: arms races
   under self-help).
 
+Intervals are the results' own (:func:`collsec.results.interval_of_mean`: the
+percentile bootstrap over replications), so a plot's whiskers are the table's.
 Titles, axis labels and legends go through :func:`collsec.i18n._`.
+
+Dependencies run one way: this module reads :mod:`collsec.results`, which
+imports no plotting. :class:`PlottedComparison` (what :func:`collsec.compare`
+returns) adds the plot methods of the README (``cmp.plot_survival()``) to a
+:class:`~collsec.results.Comparison`.
 """
 
 from __future__ import annotations
@@ -31,13 +38,16 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from collsec.i18n import _, regime_label
-from collsec.results import Z95
+from collsec.results import (
+    Comparison,
+    SimulationResult,
+    percentile_interval,
+    resampled_means,
+)
 from collsec.scenario import RUN_REGIMES
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
-
-    from collsec.results import SimulationResult
 
 Results = Mapping[str, "SimulationResult"]
 
@@ -198,7 +208,7 @@ def survival_by_quartile(results: Results) -> Figure:
 
     Bars are the mean over replications of the share of a quartile's states
     alive in the last year (``result.final_alive``); whiskers are the 95%
-    interval of that mean.
+    interval of that mean (percentile bootstrap, as in the results' summary).
 
     Returns
     -------
@@ -213,16 +223,13 @@ def survival_by_quartile(results: Results) -> Figure:
     for j, (regime, res) in enumerate(kept):
         alive = np.asarray(res.final_alive, dtype=float)  # [replications, states]
         q = capability_quartiles(res.world.capability)
-        means, half = np.full(4, np.nan), np.zeros(4)
+        per_rep = np.full((alive.shape[0], 4), np.nan)
         for k in range(4):
-            if not (q == k).any():
-                continue
-            per_rep = alive[:, q == k].mean(axis=1)
-            means[k] = per_rep.mean()
-            if per_rep.size > 1:
-                half[k] = Z95 * per_rep.std(ddof=1) / np.sqrt(per_rep.size)
-        # The interval of a share is clipped to [0, 1]; the normal approximation is not.
-        yerr = np.vstack([np.minimum(half, means), np.minimum(half, 1.0 - means)])
+            if (q == k).any():
+                per_rep[:, k] = alive[:, q == k].mean(axis=1)
+        means = np.nanmean(per_rep, axis=0) if per_rep.size else np.full(4, np.nan)
+        lo, hi = percentile_interval(resampled_means(per_rep, res.bootstrap()))
+        yerr = np.vstack([means - np.minimum(lo, means), np.maximum(hi, means) - means])
         ax.bar(
             x + (j - (len(kept) - 1) / 2) * width,
             means,
@@ -264,8 +271,8 @@ def arms_over_time(results: Results) -> Figure:
         color = regime_color(regime)
         ax.plot(years, mean, label=regime_label(regime), color=color, linewidth=1.4)
         if arms.shape[0] > 1:
-            half = Z95 * arms.std(axis=0, ddof=1) / np.sqrt(arms.shape[0])
-            ax.fill_between(years, mean - half, mean + half, color=color, alpha=0.2, linewidth=0)
+            lo, hi = percentile_interval(resampled_means(arms, res.bootstrap()))
+            ax.fill_between(years, lo, hi, color=color, alpha=0.2, linewidth=0)
     if ax.lines:
         ax.legend()
     else:
@@ -300,3 +307,32 @@ def save_all(results: Results, folder: Path) -> list[Path]:
         fig.savefig(path, dpi=DPI)
         written.append(path)
     return written
+
+
+class PlottedComparison(Comparison):
+    """A :class:`~collsec.results.Comparison` with its plots as methods.
+
+    :func:`collsec.compare` returns one, so ``cmp.plot_survival().savefig(...)``
+    works as the README shows; the comparison itself (results) knows nothing of
+    plotting.
+    """
+
+    def plot_metrics(self) -> Figure:
+        """Yearly metrics over time, one line per regime (:func:`metrics_over_time`)."""
+        return metrics_over_time(self.results)
+
+    def plot_severity(self) -> Figure:
+        """War severity complementary CDF per regime (:func:`severity_ccdf`)."""
+        return severity_ccdf(self.results)
+
+    def plot_survival(self) -> Figure:
+        """Survival by starting capability quartile per regime (:func:`survival_by_quartile`)."""
+        return survival_by_quartile(self.results)
+
+    def plot_arms(self) -> Figure:
+        """Mean arms share over time per regime (:func:`arms_over_time`)."""
+        return arms_over_time(self.results)
+
+    def save_plots(self, folder: Path) -> list[Path]:
+        """Every plot as PNG in ``folder`` (:func:`save_all`)."""
+        return save_all(self.results, folder)
