@@ -23,6 +23,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 import pytest
@@ -95,7 +96,7 @@ def server() -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
+def browser() -> Iterator[Any]:
     with playwright_sync.sync_playwright() as p:
         b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         yield b
@@ -120,72 +121,70 @@ class Requests:
         return out
 
 
-def _page(browser: object, width: int, height: int, requests: Requests) -> object:
-    page = browser.new_page(viewport={"width": width, "height": height})  # type: ignore[attr-defined]
+def _page(browser: Any, width: int, height: int, requests: Requests) -> Any:
+    page = browser.new_page(viewport={"width": width, "height": height})
     page.set_default_timeout(TIMEOUT_MS)
     page.on("request", lambda r: requests.urls.append(r.url))
     page.on("websocket", lambda ws: requests.urls.append(ws.url))
     return page
 
 
-def settle(page: object) -> None:
+def settle(page: Any) -> None:
     """Wait for the app element and for Streamlit's running indicator to clear."""
-    page.wait_for_selector('[data-testid="stApp"]')  # type: ignore[attr-defined]
-    page.wait_for_function(  # type: ignore[attr-defined]
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-    )
+    page.wait_for_selector('[data-testid="stApp"]')
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')")
 
 
-def see(page: object, text: str) -> None:
+def see(page: Any, text: str) -> None:
     """Wait until ``text`` is visible, then until the app has finished running."""
-    page.get_by_text(text, exact=False).first.wait_for(state="visible")  # type: ignore[attr-defined]
+    page.get_by_text(text, exact=False).first.wait_for(state="visible")
     settle(page)
 
 
-def shot(page: object, name: str, focus: str | None = None) -> None:
+def shot(page: Any, name: str, focus: str | None = None) -> None:
     """Save a screenshot, scrolled to the text ``focus`` (Streamlit scrolls its own pane)."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     if focus is not None:
-        page.get_by_text(focus).first.scroll_into_view_if_needed()  # type: ignore[attr-defined]
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
+        page.get_by_text(focus).first.scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
-def pick(page: object, question: str, option: str) -> None:
-    box = page.locator('[data-testid="stRadio"]').filter(has_text=question)  # type: ignore[attr-defined]
+def pick(page: Any, question: str, option: str) -> None:
+    box = page.locator('[data-testid="stRadio"]').filter(has_text=question)
     box.get_by_text(option, exact=True).click()
     settle(page)
 
 
-def choose(page: object, label: str, option: str) -> None:
+def choose(page: Any, label: str, option: str) -> None:
     """Choose ``option`` in the select box labelled ``label`` (by keyboard: type, Enter)."""
-    box = page.locator('[data-testid="stSelectbox"]').filter(has_text=label).first  # type: ignore[attr-defined]
+    box = page.locator('[data-testid="stSelectbox"]').filter(has_text=label).first
     box.locator("input").click()
     box.locator("input").fill(option)
-    page.keyboard.press("Enter")  # type: ignore[attr-defined]
+    page.keyboard.press("Enter")
     settle(page)
 
 
-def test_chapter_sandbox_language_and_reload(server: str, browser: object) -> None:
+def test_chapter_sandbox_language_and_reload(server: str, browser: Any) -> None:
     requests = Requests()
     page = _page(browser, 1280, 800, requests)
-    page.goto(server)  # type: ignore[attr-defined]
+    page.goto(server)
     see(page, "One for all")
     # Chapter 1: predict, run, reveal beside the prediction.
     pick(page, "Which loses fewer weak states?", "collective security")
     pick(page, "Which arms more?", "self-help")
-    page.get_by_role("button", name="Run", exact=True).click()  # type: ignore[attr-defined]
+    page.get_by_role("button", name="Run", exact=True).click()
     see(page, "Why: the diagnosis in words")
-    assert page.get_by_text("Your prediction").count() == 2  # type: ignore[attr-defined]
-    assert page.get_by_text("The run", exact=True).count() == 2  # type: ignore[attr-defined]
-    assert "pred.1.weak=collective_security" in page.url  # type: ignore[attr-defined]
+    assert page.get_by_text("Your prediction").count() == 2
+    assert page.get_by_text("The run", exact=True).count() == 2
+    assert "pred.1.weak=collective_security" in page.url
     shot(page, "desktop-learn-ch1", "The answer")
     # Sandbox: run, open a crisis.
-    page.locator('[data-testid="stSidebar"]').get_by_text("Explore", exact=True).click()  # type: ignore[attr-defined]
+    page.locator('[data-testid="stSidebar"]').get_by_text("Explore", exact=True).click()
     see(page, "Explore: the sandbox")
-    page.get_by_role("button", name="Run the sandbox").click()  # type: ignore[attr-defined]
+    page.get_by_role("button", name="Run the sandbox").click()
     see(page, "Results")
-    page.get_by_role("tab", name="Crises").click()  # type: ignore[attr-defined]
-    field = page.get_by_label("Crisis (row number)")  # type: ignore[attr-defined]
+    page.get_by_role("tab", name="Crises").click()
+    field = page.get_by_label("Crisis (row number)")
     field.fill("0")
     field.press("Enter")
     see(page, "Failed:")
@@ -194,20 +193,21 @@ def test_chapter_sandbox_language_and_reload(server: str, browser: object) -> No
     # Language: Bahasa Indonesia, the state kept (same page, same crisis open).
     choose(page, "Language / Bahasa", "Bahasa Indonesia")
     see(page, "Jelajahi: kotak pasir")
-    page.get_by_role("tab", name="Krisis").click()  # type: ignore[attr-defined]
+    page.get_by_role("tab", name="Krisis").click()
     see(page, "Gagal:")
-    assert page.get_by_text("Hasil", exact=True).count() >= 1  # type: ignore[attr-defined]
-    assert "lang=id" in page.url and "crisis=0" in page.url  # type: ignore[attr-defined]
+    assert page.get_by_text("Hasil", exact=True).count() >= 1
+    assert "lang=id" in page.url
+    assert "crisis=0" in page.url
     shot(page, "desktop-explore-id", "Gagal:")
     # A reload shows the same thing: the state is in the URL.
-    page.reload()  # type: ignore[attr-defined]
+    page.reload()
     see(page, "Jelajahi: kotak pasir")
-    page.get_by_role("tab", name="Krisis").click()  # type: ignore[attr-defined]
+    page.get_by_role("tab", name="Krisis").click()
     see(page, "Gagal:")
     # Phone width: the chapter from a shared link.
     phone = _page(browser, 390, 844, requests)
     phone.goto(
-        server + "/?page=learn&ch=1&lang=id&ran=1"  # type: ignore[attr-defined]
+        server + "/?page=learn&ch=1&lang=id&ran=1"
         "&pred.1.weak=collective_security&pred.1.arms=self_help"
     )
     see(phone, "Mengapa: diagnosis dengan kata-kata")
@@ -216,26 +216,26 @@ def test_chapter_sandbox_language_and_reload(server: str, browser: object) -> No
     assert any(urlparse(u).hostname == "127.0.0.1" for u in requests.urls)
 
 
-def test_history_counterfactual_changes_the_prediction(server: str, browser: object) -> None:
+def test_history_counterfactual_changes_the_prediction(server: str, browser: Any) -> None:
     if not (COW / "states2016.csv").exists():
         pytest.skip(f"Correlates of War data not found at {COW}")
     requests = Requests()
     page = _page(browser, 1280, 800, requests)
-    page.goto(server + "/?page=history")  # type: ignore[attr-defined]
+    page.goto(server + "/?page=history")
     see(page, "History: real crises, and what if")
     choose(page, "Crisis", "ukraine-2022")
     see(page, "Prediction and record")
-    assert page.get_by_text("The counterfactual").count() == 0  # type: ignore[attr-defined]
-    box = page.locator('[data-testid="stMultiSelect"]').filter(has_text="Permanent members absent")  # type: ignore[attr-defined]
+    assert page.get_by_text("The counterfactual").count() == 0
+    box = page.locator('[data-testid="stMultiSelect"]').filter(has_text="Permanent members absent")
     box.locator("input").click()
     box.locator("input").fill("365")
-    page.keyboard.press("Enter")  # type: ignore[attr-defined]
+    page.keyboard.press("Enter")
     settle(page)
     see(page, "The counterfactual changes the prediction")
-    assert "cf_absent=365" in page.url  # type: ignore[attr-defined]
+    assert "cf_absent=365" in page.url
     shot(page, "desktop-history-ukraine", "Prediction and record")
     phone = _page(browser, 390, 844, requests)
-    phone.goto(page.url)  # type: ignore[attr-defined]
+    phone.goto(page.url)
     see(phone, "The counterfactual changes the prediction")
     shot(phone, "phone-history-ukraine", "Prediction and record")
     assert requests.foreign() == []

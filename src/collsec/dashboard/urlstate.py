@@ -75,6 +75,13 @@ def _params() -> dict[str, dict[str, Any]]:
     return {row["path"]: row for row in parameter_table()}
 
 
+def _number(text: str, kind: type[int] | type[float]) -> int | float:
+    try:
+        return kind(text)
+    except ValueError:
+        raise ValueError(_("not a number")) from None
+
+
 def _parse_param(path: str, text: str) -> Any:
     row = _params()[path]
     default = row["default"]
@@ -82,7 +89,7 @@ def _parse_param(path: str, text: str) -> Any:
         if text.lower() not in ("true", "false"):
             raise ValueError(_("must be true or false"))
         return text.lower() == "true"
-    value: float | int = int(text) if isinstance(default, int) else float(text)
+    value: float | int = _number(text, int if isinstance(default, int) else float)
     lo, hi = row["low"], row["high"]
     if (lo is not None and value < lo) or (hi is not None and value > hi):
         raise ValueError(_("must lie in [{low}, {high}]").format(low=lo, high=hi))
@@ -95,7 +102,7 @@ def _parse(spec: FieldSpec, text: str) -> Any:
             raise ValueError(_("must be one of {choices}").format(choices=", ".join(spec.choices)))
         return text
     if spec.kind == "int":
-        value = int(text)
+        value = int(_number(text, int))
         if (spec.low is not None and value < spec.low) or (
             spec.high is not None and value > spec.high
         ):
@@ -150,8 +157,7 @@ def decode(query: Mapping[str, str]) -> tuple[dict[str, Any], list[str]]:
             else:
                 problems.append(_("{field}: not a field of the app").format(field=key))
         except ValueError as err:
-            reason = str(err) if not str(err).startswith("invalid literal") else _("not a number")
-            problems.append(f"{key}: {reason}")
+            problems.append(f"{key}: {err}")
     return state, problems
 
 
