@@ -14,8 +14,11 @@ The convention (also in CONTRIBUTING.md and on the site's home page):
   ``validate`` at most 2 replications (added when the snippet gives none);
   ``compare`` and ``run`` draw no PNG plots (``--no-plots``; the plots have
   their own tests); and a bare ``collsec`` runs as the ``collsec compare
-  default`` it stands for, small. Any other shell syntax is refused, so a snippet cannot silently do
-  less than it says. A ``bash`` block that starts with anything else
+  default`` it stands for, small. ``COLLSEC_DOCS_SUBPROCESS=1`` runs each
+  command as a child ``python -m collsec`` process instead (slower by the
+  interpreter's start-up per command). Only ``collsec`` commands, ``&&`` and
+  ``> FILE`` are accepted: any other shell syntax is refused, so a snippet
+  cannot silently do less than it says. A ``bash`` block that starts with anything else
   (``pip``, ``python``) is not run; nor are ``console`` and ``text`` blocks
   (transcripts and templates).
 - ``<!-- file: NAME -->`` on the line before a block writes the block's text
@@ -195,24 +198,56 @@ def collsec_commands(block: Block) -> list[tuple[list[str], str | None]]:
     return commands
 
 
-def run_collsec(argv: list[str], target: str | None, where: str) -> None:
-    """Run ``collsec ARGV`` as ``python -m collsec`` would, in this process; it must exit 0."""
-    from collsec.cli import main
+SUBPROCESS = os.environ.get("COLLSEC_DOCS_SUBPROCESS", "") not in ("", "0")
+"""``COLLSEC_DOCS_SUBPROCESS=1``: run each command as a real ``python -m collsec``
+process (slower by the interpreter's start-up per command, about 2 s here)."""
 
-    out = io.StringIO()
-    err = io.StringIO()
-    code: int | str | None = 0
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            main(argv)
-        except SystemExit as stop:
-            code = stop.code
+
+def run_collsec(
+    argv: list[str], target: str | None, where: str, *, subprocess: bool = False
+) -> None:
+    """Run ``collsec ARGV`` as ``python -m collsec`` would; it must exit 0.
+
+    In this process (:func:`collsec.cli.main`, the function ``python -m collsec``
+    calls) by default, or as a child process with ``subprocess=True``.
+    """
+    if subprocess:
+        import subprocess as sp
+
+        env = {
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join(
+                filter(None, [str(REPO / "src"), os.environ.get("PYTHONPATH")])
+            ),
+        }
+        proc = sp.run(
+            [sys.executable, "-m", "collsec", *argv],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=300,
+            check=False,
+        )
+        code: int | str | None = proc.returncode
+        out_text, err_text = proc.stdout, proc.stderr
+    else:
+        from collsec.cli import main
+
+        out = io.StringIO()
+        err = io.StringIO()
+        code = 0
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                main(argv)
+            except SystemExit as stop:
+                code = stop.code
+        out_text, err_text = out.getvalue(), err.getvalue()
     if code not in (0, None):
         raise AssertionError(
-            f"{where}: `collsec {' '.join(argv)}` exited {code}\n{err.getvalue()[-2000:]}"
+            f"{where}: `collsec {' '.join(argv)}` exited {code}\n{err_text[-2000:]}"
         )
     if target is not None:
-        Path(target).write_text(out.getvalue(), encoding="utf-8")
+        Path(target).write_text(out_text, encoding="utf-8")
 
 
 # --------------------------------------------------------------------------- pages
@@ -268,7 +303,7 @@ def test_the_snippets_of_a_page_run(
                 exec(compile(block.text, block.where, "exec"), module.__dict__)
             else:
                 for argv, target in collsec_commands(block):
-                    run_collsec(argv, target, block.where)
+                    run_collsec(argv, target, block.where, subprocess=SUBPROCESS)
     finally:
         plt.close("all")
         set_language(None)
@@ -333,6 +368,17 @@ def test_a_failing_command_fails_the_page(tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.chdir(tmp_path)
     with pytest.raises(AssertionError, match="exited 2"):
         run_collsec(["compare", "no-such-scenario"], None, "x.md:1")
+
+
+def test_a_command_runs_the_same_as_a_python_m_collsec_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("COLLSEC_LANG", raising=False)
+    run_collsec(["scenario", "show", "interwar"], "in-process.yaml", "x.md:1")
+    run_collsec(["scenario", "show", "interwar"], "child.yaml", "x.md:1", subprocess=True)
+    assert Path("in-process.yaml").read_text() == Path("child.yaml").read_text()
+    assert "name: interwar" in Path("child.yaml").read_text()
 
 
 def test_markers_and_files_are_read(tmp_path: Path) -> None:
