@@ -340,7 +340,7 @@ CELL = st.one_of(
 def case_books(draw: st.DrawFn) -> bytes:
     if draw(st.integers(0, 9)) == 0:
         return draw(st.binary(max_size=200))
-    columns = list(REQUIRED) + ["summary"]
+    columns = [*list(REQUIRED), "summary"]
     header = draw(st.permutations(columns))
     header = header[: draw(st.integers(len(header) - 2, len(header)))]
     rows = draw(st.lists(st.lists(CELL, min_size=len(header), max_size=len(header)), max_size=4))
@@ -403,7 +403,7 @@ def data_files(draw: st.DrawFn) -> tuple[str, bytes]:
         return name, draw(st.text(max_size=300)).encode("utf-8", "surrogatepass")
     names = [c.name for c in SCHEMAS[name].columns]
     if draw(st.booleans()):
-        names = draw(st.lists(st.sampled_from(names + ["extra"]), min_size=1, max_size=len(names)))
+        names = draw(st.lists(st.sampled_from([*names, "extra"]), min_size=1, max_size=len(names)))
     rows = draw(st.lists(st.lists(DATA_CELL, min_size=len(names), max_size=len(names)), max_size=5))
     buf = io.StringIO()
     writer = csv.writer(buf)
