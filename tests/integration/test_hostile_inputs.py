@@ -211,3 +211,25 @@ def test_data_status_exits_2_for_a_missing_folder_or_corrupt_files(
     for extra in ([], ["--json"]):
         res = runner.invoke(cli.app, ["data", "status", "--data-dir", str(empty), *extra])
         refused(res, "not usable", "missing")
+
+
+# --------------------------------------------------------------------------- sweeps
+
+
+def test_a_sweep_too_large_to_list_is_refused_before_any_cell_is_built(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    spec = tmp_path / "huge.yaml"
+    text = (Path(cli.__file__).parent / "experiments" / "examples" / "sweep.yaml").read_text()
+    spec.write_text(text.replace("points: 3", "points: 10000"), encoding="utf-8")
+    res = runner.invoke(cli.app, ["sweep", str(spec), "--out", str(tmp_path / "out")])
+    refused(res, "design.points", "cells")
+    chunky = tmp_path / "chunky.yaml"
+    chunky.write_text(
+        text.replace("replications: 20", "replications: 10000000").replace(
+            "  cells: 1", "  cells: 1\n  replications: 1"
+        ),
+        encoding="utf-8",
+    )
+    res = runner.invoke(cli.app, ["sweep", str(chunky), "--out", str(tmp_path / "out2")])
+    refused(res, "chunk", "chunks")

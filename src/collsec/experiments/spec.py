@@ -574,14 +574,61 @@ def cell_seed(spec: SweepSpec, index: int) -> int:
     return int(ss.generate_state(1, np.uint64)[0] >> np.uint64(1))
 
 
+MAX_CELLS = 1_000_000
+"""Most cells of one sweep (each is a row of the plan, held in memory)."""
+MAX_CHUNKS = 1_000_000
+"""Most chunks of one sweep (each is a task and a file)."""
+
+
+def _check_size(spec: SweepSpec, reps: int) -> None:
+    """Refuse a design whose cells or chunks could not even be listed in memory.
+
+    Counted from the spec alone, before the design is drawn: a grid of 10,000
+    points over three parameters is 10^12 cells, which ``itertools.product``
+    would try to build.
+    """
+    d = len(spec.parameters)
+    if spec.design.kind == "grid":
+        cells = 1
+        for p in spec.parameters:
+            if p.values is not None:
+                cells *= len(p.values)
+            elif p.levels is not None:
+                cells *= len(p.levels)
+            elif p.low != p.high:
+                cells *= spec.design.points
+        where = "design.points"
+    elif spec.design.kind == "sobol":
+        cells, where = spec.design.samples * (d + 2), "design.samples"
+    else:
+        cells, where = spec.design.samples, "design.samples"
+    if cells > MAX_CELLS:
+        raise SpecError(
+            _("the design has {n} cells, more than {max}: use fewer points or samples").format(
+                n=cells, max=MAX_CELLS
+            ),
+            field=where,
+        )
+    per = spec.chunk.replications or reps
+    chunks = -(-cells // spec.chunk.cells) * -(-reps // per)
+    if chunks > MAX_CHUNKS:
+        raise SpecError(
+            _(
+                "the sweep has {n} chunks, more than {max}: put more cells or replications in each"
+            ).format(n=chunks, max=MAX_CHUNKS),
+            field="chunk",
+        )
+
+
 def plan(spec: SweepSpec) -> Plan:
     """Resolve a spec: check every parameter, draw the design, cut the chunks.
 
     Raises
     ------
     SpecError, UnknownNameError, ScenarioError
-        If a parameter does not exist, its range leaves its valid range, or
-        the base scenario is not valid.
+        If a parameter does not exist, its range leaves its valid range, the
+        base scenario is not valid, or the design has more than
+        :data:`MAX_CELLS` cells or :data:`MAX_CHUNKS` chunks.
     """
     sc = _resolve_base(spec)
     if spec.years is not None:
@@ -601,6 +648,7 @@ def plan(spec: SweepSpec) -> Plan:
         _check_parameter(i, p, base)
     params = spec.parameters
     current = [get_path(base, p.path) for p in params]
+    _check_size(spec, int(base["replications"]))
     if spec.design.kind == "grid":
         axes = [_grid_axis(p, spec.design.points) for p in params]
         unit = np.array(list(itertools.product(*axes)), dtype=float)
