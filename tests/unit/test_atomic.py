@@ -153,3 +153,28 @@ def test_the_working_folder_is_filled_in_place_not_swapped(
     assert (out / "a.txt").read_text(encoding="utf-8") == "new"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["here"]
     assert not (out / INCOMPLETE).exists()
+
+
+def test_ctrl_c_while_run_writes_keeps_the_old_run_and_no_temporary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from collsec.cli import app
+    from collsec.results import Comparison
+
+    out = tmp_path / "out"
+    args = ["run", "default", "--reps", "1", "--years", "3", "--no-plots", "--out", str(out)]
+    assert CliRunner().invoke(app, [*args, "--seed", "1"]).exit_code == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    real_write = Comparison.write
+
+    def write_then_ctrl_c(self: Comparison, folder: Path, plots: bool = True) -> list[Path]:
+        real_write(self, folder, plots)  # every file of the new run written, then Ctrl-C
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Comparison, "write", write_then_ctrl_c)
+    res = CliRunner().invoke(app, [*args, "--seed", "2"])
+    assert res.exit_code == 130, res.output
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
