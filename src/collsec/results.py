@@ -111,6 +111,10 @@ class SimulationResult:
         The crisis log (empty if not kept).
     states
         Per-state detail (empty unless asked for).
+    final_alive
+        ``[r, n]``: the states alive at the end.
+    engine
+        The engine that ran: ``numpy`` or ``compiled``.
     """
 
     scenario: Scenario
@@ -123,6 +127,7 @@ class SimulationResult:
     crises: pd.DataFrame
     states: dict[str, np.ndarray] = field(default_factory=dict)
     final_alive: np.ndarray | None = None
+    engine: str = "numpy"
 
     @classmethod
     def from_records(
@@ -133,6 +138,7 @@ class SimulationResult:
         entropy: int,
         records: list[BatchRecord],
         keep_yearly: bool = True,
+        engine: str = "numpy",
     ) -> SimulationResult:
         """Gather batch records into one result."""
         reps = np.concatenate([r.replications for r in records])
@@ -157,6 +163,7 @@ class SimulationResult:
             crises=crises,
             states=states,
             final_alive=final_alive,
+            engine=engine,
         )
 
     @property
@@ -270,6 +277,12 @@ class Comparison:
         """The scenario shared by every regime."""
         return next(iter(self.results.values())).scenario
 
+    @property
+    def engine(self) -> str:
+        """The engine that ran (``numpy`` or ``compiled``; ``mixed`` if the regimes differ)."""
+        engines = {r.engine for r in self.results.values()}
+        return engines.pop() if len(engines) == 1 else "mixed"
+
     def summary(self) -> pd.DataFrame:
         """Every regime's summary, stacked."""
         return pd.concat([r.summary() for r in self.results.values()], ignore_index=True)
@@ -288,6 +301,7 @@ class Comparison:
             "replications": sc.replications,
             "years": sc.horizon,
             "seed": sc.seed,
+            "engine": self.engine,
             "regimes": {k: r.summary_dict() for k, r in self.results.items()},
         }
 
