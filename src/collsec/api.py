@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from collsec.arrangements import Arrangement, arrangements_for_regime
 from collsec.engine import run_batch
 from collsec.errors import CollsecError
-from collsec.i18n import _
+from collsec.i18n import N_, _
 from collsec.results import SimulationResult
 from collsec.scenario import REGIMES, Scenario, load_scenario
 from collsec.seeds import (
@@ -27,7 +27,14 @@ from collsec.seeds import (
 )
 from collsec.world import make_world
 
-__all__ = ["ENGINES", "check_engine", "compare", "make_world", "simulate"]
+__all__ = [
+    "ENGINES",
+    "check_engine",
+    "choose_engine",
+    "compare",
+    "make_world",
+    "simulate",
+]
 
 if TYPE_CHECKING:
     from collsec.plots import PlottedComparison
@@ -59,7 +66,7 @@ def _resolve(
 
 
 ENGINES: tuple[str, ...] = ("auto", "numpy", "compiled")
-"""The engines :func:`simulate` can run (they give the same numbers)."""
+"""The engines :func:`simulate` can run (the same rules; see :func:`choose_engine`)."""
 
 
 def _numba_installed() -> bool:
@@ -73,8 +80,7 @@ def check_engine(engine: str, scenario: Scenario) -> None:
     Raises
     ------
     CollsecError
-        For an unknown engine, or ``compiled`` without numba or with the
-        scenario's crisis log on.
+        For an unknown engine, or ``compiled`` without numba.
     """
     if engine not in ENGINES:
         raise CollsecError(
@@ -91,17 +97,55 @@ def check_engine(engine: str, scenario: Scenario) -> None:
         )
 
 
-def _use_compiled(engine: str, arrangements: list[Arrangement], n: int, crises: bool) -> bool:
-    if engine == "numpy" or (engine == "auto" and (crises or not _numba_installed())):
+Notify = Callable[[str], None]
+"""Called with a one-line message for the user (the command line prints it on stderr)."""
+
+_WARMING = N_(
+    "The compiled engine is compiling in the background, once (a minute or two); "
+    "until it is ready, runs use the NumPy engine."
+)
+
+
+def _auto_waits(notify: Notify | None) -> bool:
+    """True if ``auto`` must run on NumPy now because the compiled engine is not compiled.
+
+    Starts its compilation in a detached process (once) and says so.
+    """
+    if not _numba_installed():
         return False
+    from collsec import fast
+
+    if fast.is_ready():
+        return False
+    if fast.start_background_warm() and notify is not None:
+        notify(_(_WARMING))
+    return True
+
+
+def choose_engine(
+    engine: str, arrangements: list[Arrangement], n: int, notify: Notify | None = None
+) -> str:
+    """The engine a run uses, ``numpy`` or ``compiled``.
+
+    ``auto`` is the compiled engine whenever numba is installed, the engine is
+    compiled (in this process or in numba's disk cache) and it implements the
+    arrangements' rules on ``n`` states, whatever the CPU and whether or not
+    the run keeps a crisis log; otherwise the NumPy engine. The first ``auto``
+    run of a fresh install starts the compilation in the background
+    (:func:`collsec.fast.cache.start_background_warm`) and runs on NumPy.
+
+    Raises
+    ------
+    CollsecError
+        For ``compiled`` where it cannot run these arrangements.
+    """
+    if engine == "numpy" or (engine == "auto" and not _numba_installed()):
+        return "numpy"
     from collsec import fast
 
     ok = fast.supports(arrangements, n)
     if engine == "auto":
-        # Only where it is ready (a first compilation costs more than most
-        # runs) and gives the NumPy engine's bits, so that auto's choice never
-        # changes a result.
-        return ok and fast.is_ready() and not fast.numpy_uses_own_math()
+        return "compiled" if ok and not _auto_waits(notify) else "numpy"
     if not ok:
         raise CollsecError(
             _("the compiled engine implements the built-in rules on at most {n} states").format(
@@ -109,7 +153,7 @@ def _use_compiled(engine: str, arrangements: list[Arrangement], n: int, crises: 
             ),
             field="engine",
         )
-    return True
+    return "compiled"
 
 
 def simulate(
@@ -124,6 +168,7 @@ def simulate(
     progress: Progress | None = None,
     engine: str = "auto",
     threads: int = 1,
+    notify: Notify | None = None,
 ) -> SimulationResult:
     """Simulate one regime of a scenario.
 
@@ -143,13 +188,19 @@ def simulate(
     progress
         Called with replication-years done.
     engine
-        ``numpy`` (the batched engine), ``compiled`` (:mod:`collsec.fast`: the
-        same numbers, faster, but no crisis log; compiled on first use, then
-        cached on disk) or ``auto`` (``compiled`` when numba is installed, the
-        scenario keeps no crisis log, the engine is already compiled
-        (:func:`collsec.fast.warm`) and gives the same bits on this CPU).
+        ``numpy`` (the batched engine, the readable reference), ``compiled``
+        (:mod:`collsec.fast`, numba: the same rules, crisis log included,
+        several times faster; compiled on first use, then cached on disk) or
+        ``auto`` (:func:`choose_engine`: compiled whenever it is installed and
+        compiled). The engine that ran is ``result.engine``. Same seed, same
+        engine, same machine: the same bytes; across engines the same
+        distribution, and the same bits where NumPy's ``exp``/``log`` are the
+        C library's (:func:`collsec.fast.numpy_uses_own_math`).
     threads
         Replications the compiled engine runs at once (results do not depend on it).
+    notify
+        Called with a one-line message, such as the note that the compiled
+        engine is compiling in the background.
 
     Returns
     -------
@@ -177,7 +228,8 @@ def simulate(
     root = root_sequence(seed_value)
     world = make_world(sc, root)
     arrs = arrangements_for_regime(sc, world, regime)
-    compiled = _use_compiled(engine, arrs, world.n, sc.output.crises)
+    chosen = choose_engine(engine, arrs, world.n, notify)
+    compiled = chosen == "compiled"
     records = []
     done = 0
     total = sc.replications
@@ -214,7 +266,7 @@ def simulate(
         records.append(rec)
         done += count
     return SimulationResult.from_records(
-        sc, regime, world, entropy_of(root), records, keep_yearly=sc.output.yearly
+        sc, regime, world, entropy_of(root), records, keep_yearly=sc.output.yearly, engine=chosen
     )
 
 
@@ -229,10 +281,12 @@ def compare(
     progress: Progress | None = None,
     engine: str = "auto",
     threads: int = 1,
+    notify: Notify | None = None,
 ) -> PlottedComparison:
     """Run several regimes on the same world with the same seeds (C10).
 
-    ``engine`` and ``threads`` are those of :func:`simulate`. Returns a
+    ``engine``, ``threads`` and ``notify`` are those of :func:`simulate`; an
+    ``auto`` run that starts on NumPy stays on it for every regime. Returns a
     :class:`~collsec.plots.PlottedComparison`: a
     :class:`~collsec.results.Comparison` with plot methods (``plot_survival()``).
 
@@ -246,6 +300,9 @@ def compare(
     from collsec.plots import PlottedComparison  # api sits above results and plots
 
     sc, seed_value = _resolve(scenario, replications, years, seed)
+    check_engine(engine, sc)
+    if engine == "auto" and _auto_waits(notify):
+        engine = "numpy"
     return PlottedComparison(
         {
             r: simulate(
@@ -256,6 +313,7 @@ def compare(
                 progress=progress,
                 engine=engine,
                 threads=threads,
+                notify=notify,
             )
             for r in regimes
         }

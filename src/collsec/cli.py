@@ -403,10 +403,10 @@ def _execute(
     description = _("Simulating {n} regime(s)").format(n=len(regimes))
     with progress_bar(total, description) as advance:
         if single:
-            result = api_simulate(sc, regimes[0], progress=advance, engine=engine)
+            result = api_simulate(sc, regimes[0], progress=advance, engine=engine, notify=_note)
             comparison = Comparison({regimes[0]: result})
         else:
-            comparison = api_compare(sc, regimes, progress=advance, engine=engine)
+            comparison = api_compare(sc, regimes, progress=advance, engine=engine, notify=_note)
     written = write_output(comparison, folder, plots)
     _note(_("Wrote {n} files to {folder}").format(n=len(written), folder=folder))
     found = findings_from_comparison(comparison)
@@ -487,8 +487,8 @@ _ENGINE = typer.Option(
     "auto",
     "--engine",
     help=N_(
-        "Engine: numpy, compiled (numba; same numbers, faster, no crisis log) or auto "
-        "(compiled when installed and the scenario keeps no crisis log)."
+        "Engine: numpy (the reference), compiled (numba; the same rules, faster) or auto "
+        "(compiled when installed and compiled; the first run compiles it in the background)."
     ),
 )
 

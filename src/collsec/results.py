@@ -271,6 +271,10 @@ class SimulationResult:
         The crisis log (empty if not kept).
     states
         Per-state detail (empty unless asked for).
+    final_alive
+        ``[r, n]``: the states alive at the end.
+    engine
+        The engine that ran: ``numpy`` or ``compiled``.
     """
 
     scenario: Scenario
@@ -283,6 +287,7 @@ class SimulationResult:
     crises: pd.DataFrame
     states: dict[str, np.ndarray] = field(default_factory=dict)
     final_alive: np.ndarray | None = None
+    engine: str = "numpy"
     _intervals: dict[str, tuple[float, float, float]] | None = field(
         default=None, init=False, repr=False
     )
@@ -296,6 +301,7 @@ class SimulationResult:
         entropy: int,
         records: list[BatchRecord],
         keep_yearly: bool = True,
+        engine: str = "numpy",
     ) -> SimulationResult:
         """Gather batch records into one result."""
         reps = np.concatenate([r.replications for r in records])
@@ -320,6 +326,7 @@ class SimulationResult:
             crises=crises,
             states=states,
             final_alive=final_alive,
+            engine=engine,
         )
 
     @property
@@ -456,6 +463,12 @@ class Comparison:
         """The scenario shared by every regime."""
         return next(iter(self.results.values())).scenario
 
+    @property
+    def engine(self) -> str:
+        """The engine that ran (``numpy`` or ``compiled``; ``mixed`` if the regimes differ)."""
+        engines = {r.engine for r in self.results.values()}
+        return engines.pop() if len(engines) == 1 else "mixed"
+
     def summary(self) -> pd.DataFrame:
         """Every regime's summary, stacked."""
         return pd.concat([r.summary() for r in self.results.values()], ignore_index=True)
@@ -479,6 +492,7 @@ class Comparison:
                 "level": 0.95,
                 "resamples": BOOTSTRAP_RESAMPLES,
             },
+            "engine": self.engine,
             "regimes": {k: r.summary_dict() for k, r in self.results.items()},
         }
 

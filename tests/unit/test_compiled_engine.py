@@ -234,3 +234,93 @@ def test_cli_compiled_engine_writes_the_crisis_log(tmp_path: Any) -> None:
     assert done.value.code in (0, None)
     assert (out / "summary.json").exists()
     assert (out / "crises.parquet").exists()
+
+
+def test_auto_runs_the_compiled_engine_whatever_the_cpu(monkeypatch: pytest.MonkeyPatch) -> None:
+    fast.warm()
+    assert fast.is_ready()
+    calls: list[int] = []
+    real = fast.run_batch_compiled
+
+    def counting(*args: Any, **kw: Any) -> Any:
+        calls.append(1)
+        return real(*args, **kw)
+
+    monkeypatch.setattr(fast, "run_batch_compiled", counting)
+    # With the crisis log (the default run) and without it.
+    for crises in (True, False):
+        sc = load_scenario("default").with_overrides({"output.crises": crises})
+        r = collsec.simulate(sc, replications=2, years=5, seed=1)
+        assert r.engine == "compiled"
+        assert (len(r.crises) > 0) == crises
+    assert calls == [1, 1]
+    assert collsec.simulate("default", replications=1, years=2, engine="numpy").engine == "numpy"
+
+
+def test_auto_runs_numpy_while_the_engine_compiles(monkeypatch: pytest.MonkeyPatch) -> None:
+    started: list[int] = []
+    notes: list[str] = []
+
+    def start() -> bool:
+        started.append(1)
+        return True
+
+    monkeypatch.setattr(fast, "is_ready", lambda: False)
+    monkeypatch.setattr(fast, "start_background_warm", start)
+    c = collsec.compare("default", ["self_help", "as_specified"], replications=1, years=3,
+                        notify=notes.append)  # fmt: skip
+    assert [r.engine for r in c.results.values()] == ["numpy", "numpy"]
+    assert c.to_json_dict()["engine"] == "numpy"
+    assert len(notes) == 1
+    assert "background" in notes[0]
+    assert started == [1]
+
+
+def test_background_warm_starts_once(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from collsec.fast import cache
+
+    launched: list[list[str]] = []
+    monkeypatch.setattr(cache, "_cache_dir", lambda: tmp_path)
+    monkeypatch.setattr(cache, "is_ready", lambda: False)
+    monkeypatch.setattr(cache.subprocess, "Popen", lambda cmd, **kw: launched.append(cmd))
+    lock_path = cache._lock_path()
+    assert lock_path is not None
+    held = cache._try_lock(lock_path)  # another process compiling
+    assert cache.start_background_warm()
+    assert launched == []
+    assert cache.warm_once() == 0  # the background process leaves it to the holder
+    held.close()
+    assert cache.start_background_warm()
+    assert launched == [[sys.executable, "-m", "collsec.fast"]]
+
+
+def test_a_change_to_any_module_drops_the_whole_cache(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from collsec.fast import cache
+
+    monkeypatch.setattr(cache, "_cache_dir", lambda: tmp_path)
+    for name in ("engine.run-1.py312.nbi", "engine.run-1.py312.1.nbc", "keep.txt"):
+        (tmp_path / name).write_text("x")
+    (tmp_path / cache._STAMP).write_text("sources of another version\n")
+    cache._drop_stale_cache()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([cache._STAMP, "keep.txt"])
+    (tmp_path / "engine.run-1.py312.nbi").write_text("x")
+    cache._drop_stale_cache()  # same sources: kept
+    assert (tmp_path / "engine.run-1.py312.nbi").exists()
+
+
+def test_cli_json_and_summary_record_the_engine(tmp_path: Path, capsys: Any) -> None:
+    import json
+
+    from collsec.cli import main
+
+    for engine in ("numpy", "compiled"):
+        out = tmp_path / engine
+        with pytest.raises(SystemExit) as done:
+            main(["run", "default", "--reps", "2", "--years", "5", "--engine", engine, "--json",
+                  "--no-plots", "--out", str(out)])  # fmt: skip
+        assert done.value.code in (0, None)
+        printed = json.loads(capsys.readouterr().out)
+        assert printed["engine"] == engine
+        assert json.loads((out / "summary.json").read_text())["engine"] == engine

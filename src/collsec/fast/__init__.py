@@ -34,7 +34,7 @@ from __future__ import annotations
 
 from collsec.fast._sum import MAX_STATES
 from collsec.fast._sum import psum as _psum
-from collsec.fast.cache import is_ready, numpy_uses_own_math, warm
+from collsec.fast.cache import is_ready, numpy_uses_own_math, start_background_warm, warm
 from collsec.fast.engine import run_batch_compiled, supports
 from collsec.fast.kernels import HAVE_NUMBA
 
@@ -45,6 +45,7 @@ __all__ = [
     "is_ready",
     "numpy_uses_own_math",
     "run_batch_compiled",
+    "start_background_warm",
     "supports",
     "warm",
 ]

@@ -68,7 +68,8 @@ def _cache_dir() -> Path | None:
 
 def _sources_stamp() -> str:
     h = hashlib.sha256()
-    for path in sorted(Path(__file__).parent.glob("*.py")):
+    skip = {"__init__.py", "__main__.py", "cache.py"}  # no kernels in these
+    for path in sorted(p for p in Path(__file__).parent.glob("*.py") if p.name not in skip):
         h.update(path.name.encode())
         h.update(path.read_bytes())
     return h.hexdigest()
