@@ -1,4 +1,4 @@
-"""Page logic with Streamlit's AppTest: predict, run, reveal; URL state; language; sandbox; history."""
+"""Page logic with Streamlit's AppTest: predict, run, reveal; URL; language; sandbox; history."""
 
 from __future__ import annotations
 

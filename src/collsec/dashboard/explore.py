@@ -14,10 +14,11 @@ from typing import Any
 import streamlit as st
 from pydantic import ValidationError
 
+from collsec import findings
 from collsec.dashboard import cache, network, runs, session, ui, words
 from collsec.errors import CollsecError
 from collsec.i18n import _, regime_label
-from collsec.results import SUMMARY_METRICS
+from collsec.results import SUMMARY_METRICS, interval_caption
 from collsec.scenario import (
     REGIMES,
     Scenario,
@@ -195,8 +196,11 @@ def _results(s: dict[str, Any], sc: Scenario, cmp: Any) -> None:
                 "-" if v["mean"] is None else f"{v['mean']:.3g} [{v['low']:.3g}, {v['high']:.3g}]"
             )
         table.append(row)
-    st.caption(_("mean over replications [95% interval of the mean]"))
+    st.caption(interval_caption())
     st.dataframe(table, hide_index=True, width="stretch")
+    found = findings.findings_from_comparison(cmp)
+    if found:
+        ui.findings_table(found)
     tabs = st.tabs(
         [
             _("Metrics over time"),
