@@ -82,7 +82,7 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from collsec import __version__
+from collsec import __version__, budget
 from collsec.api import check_engine
 from collsec.api import compare as api_compare
 from collsec.api import simulate as api_simulate
@@ -216,7 +216,7 @@ COLLSEC_MARKER = "scenario.yaml"
 """A folder holding this file was written by collsec and may be rewritten with ``--out``."""
 
 
-def prepare_output(out: Path | None, scenario_name: str) -> Path:
+def prepare_output(out: Path | None, scenario_name: str, marker: str = COLLSEC_MARKER) -> Path:
     """Choose (and check) the output folder before any work is done.
 
     Parameters
@@ -226,6 +226,9 @@ def prepare_output(out: Path | None, scenario_name: str) -> Path:
         under ``collsec-output/`` in the current folder.
     scenario_name
         Names the default folder.
+    marker
+        The file whose presence says collsec wrote the folder (``validate``
+        writes ``validation.json``, runs ``scenario.yaml``).
 
     Raises
     ------
@@ -243,15 +246,45 @@ def prepare_output(out: Path | None, scenario_name: str) -> Path:
         return folder
     if out.exists() and not out.is_dir():
         raise CollsecError(_("exists and is not a folder"), source=str(out))
-    if out.is_dir() and any(out.iterdir()) and not (out / COLLSEC_MARKER).is_file():
+    if out.is_dir() and any(out.iterdir()) and not (out / marker).is_file():
         raise CollsecError(
             _(
                 "folder is not empty and was not written by collsec (no {marker}); "
                 "refusing to overwrite its files: choose a new or empty folder"
-            ).format(marker=COLLSEC_MARKER),
+            ).format(marker=marker),
             source=str(out),
         )
     return out
+
+
+def check_writable(folder: Path) -> None:
+    """Refuse a folder that cannot be written, before any work is done.
+
+    Creates and removes a temporary file in the folder, or in its nearest
+    existing parent when it does not exist yet (nothing is left behind): only
+    an actual write tells a read-only disk, a path under a file, or a folder
+    without permission.
+
+    Raises
+    ------
+    CollsecError
+        If no file can be written there.
+    """
+    import tempfile
+
+    probe = folder
+    while not probe.exists() and probe != probe.parent:
+        probe = probe.parent
+    try:
+        if not probe.is_dir():
+            raise NotADirectoryError(20, _("{path} is not a folder").format(path=probe))
+        with tempfile.TemporaryFile(dir=probe):
+            pass
+    except OSError as err:
+        raise CollsecError(
+            _("cannot write the results here: {reason}").format(reason=err.strerror or err),
+            source=str(folder),
+        ) from None
 
 
 def _known_outputs() -> set[str]:
@@ -355,13 +388,16 @@ def _execute(
     as_json: bool,
     plots: bool,
     engine: str = "auto",
+    force: bool = False,
 ) -> None:
     """Run, write the folder, and print the table or the JSON object."""
     if engine == "compiled" and sc.output.crises:
         sc = sc.with_overrides({"output.crises": False})
         _note(_("The compiled engine keeps no crisis log: no crises table is written."))
     check_engine(engine, sc)
+    budget.check(sc, regimes=len(regimes), engine=engine, force=force)
     folder = prepare_output(out, sc.name)
+    check_writable(folder)
     total = sc.replications * sc.horizon * len(regimes)
     description = _("Simulating {n} regime(s)").format(n=len(regimes))
     with progress_bar(total, description) as advance:
@@ -399,7 +435,30 @@ def _with_run_settings(
         changes["horizon"] = years
     if seed is not None:
         changes["seed"] = seed
-    return sc.replace(**changes) if changes else sc
+    return with_options(
+        sc, changes, {"replications": "--reps", "horizon": "--years", "seed": "--seed"}
+    )
+
+
+def with_options(sc: Scenario, changes: dict[str, Any], options: dict[str, str]) -> Scenario:
+    """``sc`` with top-level fields replaced from command-line options.
+
+    A value the schema refuses (``--reps 10000001``: at most 10,000,000) is
+    reported under the option's name with the schema's bound.
+
+    Raises
+    ------
+    CollsecError
+        Naming the option, if a value is out of the schema's range.
+    """
+    if not changes:
+        return sc
+    try:
+        return sc.replace(**changes)
+    except CollsecError as err:
+        if err.field in options:
+            raise CollsecError(err.message, field=options[err.field]) from None
+        raise
 
 
 # --------------------------------------------------------------------------- options
@@ -414,6 +473,11 @@ _OUT = typer.Option(
     help=N_("Output folder (default: collsec-output/<scenario>-<timestamp>)."),
     file_okay=True,
     dir_okay=True,
+)
+_FORCE = typer.Option(
+    False,
+    "--force",
+    help=N_("Run even if the run is estimated to need more memory than this machine has."),
 )
 _JSON = typer.Option(
     False, "--json", help=N_("Print one JSON object on stdout instead of a table.")
@@ -465,11 +529,21 @@ def compare_cmd(
         None, "--regimes", help=N_("Comma-separated regimes (default: all four).")
     ),
     engine: str = _ENGINE,
+    force: bool = _FORCE,
 ) -> None:
     """Compare self-help, collective defence, collective security and its ideal (C10)."""
     chosen = parse_regimes(regimes, REGIMES)
     sc = _with_run_settings(scenario, reps, years, seed)
-    _execute(sc, chosen, single=False, out=out, as_json=as_json, plots=not no_plots, engine=engine)
+    _execute(
+        sc,
+        chosen,
+        single=False,
+        out=out,
+        as_json=as_json,
+        plots=not no_plots,
+        engine=engine,
+        force=force,
+    )
 
 
 @app.command("run", cls=TranslatedCommand, help=N_("Run one regime of a scenario."))
@@ -485,6 +559,7 @@ def run_cmd(
     as_json: bool = _JSON,
     no_plots: bool = typer.Option(False, "--no-plots", help=N_("Do not draw PNG plots.")),
     engine: str = _ENGINE,
+    force: bool = _FORCE,
 ) -> None:
     """Run one regime of a scenario."""
     if regime not in RUN_REGIMES:
@@ -495,7 +570,16 @@ def run_cmd(
             field="--regime",
         )
     sc = _with_run_settings(scenario, reps, years, seed)
-    _execute(sc, [regime], single=True, out=out, as_json=as_json, plots=not no_plots, engine=engine)
+    _execute(
+        sc,
+        [regime],
+        single=True,
+        out=out,
+        as_json=as_json,
+        plots=not no_plots,
+        engine=engine,
+        force=force,
+    )
 
 
 @scenario_app.command(

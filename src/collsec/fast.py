@@ -49,7 +49,7 @@ from collsec.arrangements import CD, CS, Arrangement
 from collsec.engine import YEARLY_METRICS, BatchRecord
 from collsec.rules import Automatic, Council, Majority, Unanimity
 from collsec.scenario import Parameters
-from collsec.state import DRAWS_PER_STATE, Batch
+from collsec.state import DRAWS_PER_STATE, RATIO_FLOOR, TINY, Batch
 from collsec.world import World
 
 try:  # numba is optional: ``pip install "collsec[fast]"``
@@ -447,7 +447,7 @@ if HAVE_NUMBA:
         logit_common = x_logit_common
         for i in range(n):
             logit_common[i] = np.nan
-        need = max(P.force_margin * a_pow - v_pow, 1e-12)
+        need = max(P.force_margin * a_pow - v_pow, max(RATIO_FLOOR * P.force_margin * a_pow, TINY))
         t1 = x_t1
         t2 = x_t2
         for j in range(k):
@@ -536,7 +536,10 @@ if HAVE_NUMBA:
                     t1[i] = 0.0
                     continue
                 if np.isnan(logit_common[i]):
-                    lr = np.log(max(a_pow, 1e-12) / max(power[i], 1e-12))
+                    lr = np.log(
+                        max(a_pow, max(RATIO_FLOOR * power[i], TINY))
+                        / max(power[i], max(RATIO_FLOOR * a_pow, TINY))
+                    )
                     if not lr > 0:
                         lr = P.join_cost_gain * lr
                     logit_common[i] = (P.join_base + P.join_affinity * margin[i]) - P.join_cost * lr
@@ -966,7 +969,7 @@ if HAVE_NUMBA:
                 for d in range(1, dmax):
                     hostile = max(hostile, padded[reach_in[i, d]] * hostility_in[i, d])
                 own = power[i] + support[i]
-                threat[i] = hostile / max(own, 1e-12)
+                threat[i] = hostile / max(own, max(RATIO_FLOOR * hostile, TINY))
                 excess = np.log(max(threat[i], 1e-12) / P.a_tolerance)
                 up = P.a_response * max(excess, 0.0) * (P.a_max - arms[i])
                 down = P.a_decay * (arms[i] - P.a_min)

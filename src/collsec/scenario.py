@@ -15,17 +15,25 @@ YAML (:meth:`Scenario.to_yaml`) so that the dump loads to an equal object.
 from __future__ import annotations
 
 import json
-import tomllib
+import math
 from collections.abc import Iterator, Mapping
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, Literal, TypeVar, get_args
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from collsec.errors import CollsecError, ScenarioError, UnknownNameError
 from collsec.i18n import N_, _
+from collsec.textformats import parse_structured
 
 REGIMES: tuple[str, ...] = (
     "self_help",
@@ -39,8 +47,68 @@ RUN_REGIMES: tuple[str, ...] = ("as_specified", *REGIMES)
 """Regimes accepted by ``collsec run``: ``as_specified`` keeps every arrangement of the file."""
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", validate_default=True)
+def _number_kind(annotation: Any) -> str | None:
+    """``"int"`` or ``"float"`` if ``annotation`` holds numbers (and no bool), else None."""
+    leaves: set[Any] = set()
+    stack = [annotation]
+    while stack:
+        a = stack.pop()
+        args = get_args(a)
+        if args:
+            stack.extend(args)
+        else:
+            leaves.add(a)
+    if bool in leaves:
+        return None
+    if int in leaves:
+        return "int"
+    return "float" if float in leaves else None
+
+
+def _has_bool(value: Any) -> bool:
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, bool):
+            return True
+        if isinstance(v, list | tuple):
+            stack.extend(v)
+    return False
+
+
+class InputModel(BaseModel):
+    """Base of every model validated from a user's file (scenarios, sweep specs).
+
+    Frozen, no unknown keys, no NaN or infinity in a number field (refused as
+    "not a number", not as a failed bound), and no boolean in a number field.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_bool_numbers(cls, data: Any) -> Any:
+        # Pydantic reads true as 1 for a number field (lax mode); a boolean in a
+        # number field is a mistake (``n_states: true``), so it is refused here,
+        # once, for every int and float field of every model. (A model
+        # validator, not a field one: pydantic allows no field validator on a
+        # union's tag.)
+        if not isinstance(data, Mapping):
+            return data
+        for name, value in data.items():
+            info = cls.model_fields.get(name) if isinstance(name, str) else None
+            if info is None or not _has_bool(value):
+                continue
+            kind = _number_kind(info.annotation)
+            if kind == "int":
+                raise ValueError(f"{name}: " + _("a boolean (true/false) is not a whole number"))
+            if kind == "float":
+                raise ValueError(f"{name}: " + _("a boolean (true/false) is not a number"))
+        return data
+
+
+class _Frozen(InputModel):
+    model_config = ConfigDict(validate_default=True)
 
 
 def _p(default: float, lo: float, hi: float, meaning: str) -> Any:
@@ -467,7 +535,7 @@ class Scenario(_Frozen):
         """Return a validated copy with top-level fields replaced."""
         data = self.to_dict()
         data.update(changes)
-        return Scenario.model_validate(data)
+        return scenario_from_data(data, source="changes")
 
     def with_overrides(self, overrides: Mapping[str, Any]) -> Scenario:
         """Return a validated copy with dotted-path values replaced.
@@ -608,6 +676,11 @@ def pydantic_message(error: Mapping[str, Any]) -> str:
     msg = str(error["msg"])
     if error["type"] == "value_error":
         return msg.removeprefix("Value error, ")
+    if error["type"] == "finite_number":
+        value = error.get("input")
+        if isinstance(value, float) and math.isnan(value):
+            return _("NaN is not a number")
+        return _("{value} is not a finite number").format(value=value)
     template = _PYDANTIC_MESSAGES.get(error["type"])
     if template is None:
         return msg
@@ -631,6 +704,10 @@ def validate_as(model: type[M], data: Any, source: str, error: type[CollsecError
     CollsecError
         (of class ``error``) If the data is not a mapping or not valid.
     """
+    if data is None:
+        raise error(
+            _("is empty: {what} must be a mapping of fields").format(what=_(what)), source=source
+        )
     if not isinstance(data, Mapping):
         raise error(_("{what} must be a mapping of fields").format(what=_(what)), source=source)
     try:
@@ -652,27 +729,7 @@ def scenario_from_data(data: Any, source: str = "<data>") -> Scenario:
 
 
 def _parse_text(text: str, suffix: str, source: str) -> Any:
-    try:
-        if suffix == ".toml":
-            return tomllib.loads(text)
-        if suffix == ".json":
-            return json.loads(text)
-        return yaml.safe_load(text)
-    except tomllib.TOMLDecodeError as err:
-        raise ScenarioError(
-            _("not valid TOML: {reason}").format(reason=err), source=source
-        ) from None
-    except json.JSONDecodeError as err:
-        raise ScenarioError(
-            _("not valid JSON: {reason}").format(reason=err.msg), source=source, line=err.lineno
-        ) from None
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        problem = getattr(err, "problem", None) or str(err)
-        raise ScenarioError(
-            _("not valid YAML: {reason}").format(reason=problem), source=source, line=line
-        ) from None
+    return parse_structured(text, suffix, source, ScenarioError)
 
 
 def bundled_scenarios() -> list[str]:

@@ -27,6 +27,18 @@ DRAWS_PER_STATE = 6
 DRAWS_PER_ATTACK = 6
 """Uniform rows of ``n`` per attack: votes, joining, ad hoc help, exit, war, intensity."""
 
+RATIO_FLOOR = 1e-12
+"""Where a ratio of two powers needs a guard against a zero, the smaller side is
+floored at this share of the larger, not at an absolute number: capability has
+no unit (CINC shares, or any positive scale), so the dynamics must not change
+when every capability is multiplied by a constant (the contest function is
+scale invariant; tests/theory/test_numerical_health.py). An absolute floor of
+1e-12 bound after a few hundred years of a world scaled by 1e-6 and changed
+its arming."""
+
+TINY = float(np.finfo(np.float64).tiny)
+"""The smallest normal float: guards a ratio whose two sides are both zero."""
+
 
 @dataclass(eq=False)
 class Batch:

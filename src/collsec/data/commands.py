@@ -14,8 +14,27 @@ from rich.console import Console
 from rich.table import Table
 
 from collsec.console import TranslatedCommand, TranslatedGroup
-from collsec.data.fetch import fetch, status
+from collsec.data.errors import DataError
+from collsec.data.fetch import DatasetStatus, fetch, status
 from collsec.i18n import N_, _
+
+
+def _fail_unless_ok(rows: list[DatasetStatus]) -> None:
+    """Raise naming the data sets that are missing or fail their checksum, if any."""
+    missing = [r.name for r in rows if not r.present]
+    corrupt = [r.name for r in rows if r.present and not r.ok]
+    if not missing and not corrupt:
+        return
+    parts = []
+    if missing:
+        parts.append(_("missing: {names}").format(names=", ".join(missing)))
+    if corrupt:
+        parts.append(_("wrong checksum: {names}").format(names=", ".join(corrupt)))
+    raise DataError(
+        _("{n} of {total} data sets are not usable ({what})").format(
+            n=len(missing) + len(corrupt), total=len(rows), what="; ".join(parts)
+        )
+    )
 
 
 def register(app: typer.Typer) -> None:
@@ -56,10 +75,17 @@ def register(app: typer.Typer) -> None:
         ] = None,
         as_json: Annotated[bool, typer.Option("--json", help=N_("Print JSON."))] = False,
     ) -> None:
-        """Say which data sets are present, their version and checksum."""
+        """Say which data sets are present, their version and checksum.
+
+        Exits 2 (after the table) when the folder does not exist or a data
+        set is missing or fails its checksum, so a script can test the data.
+        """
+        if data_dir is not None and not Path(data_dir).expanduser().is_dir():
+            raise DataError(_("no such folder"), file=str(data_dir), field="--data-dir")
         rows = status(data_dir)
         if as_json:
             typer.echo(json.dumps([r.model_dump(mode="json") for r in rows], indent=2))
+            _fail_unless_ok(rows)
             return
         table = Table(title=_("Correlates of War data"))
         columns = (
@@ -83,5 +109,6 @@ def register(app: typer.Typer) -> None:
                 r.message or "",
             )
         Console().print(table)
+        _fail_unless_ok(rows)
 
     app.add_typer(data_app, name="data")

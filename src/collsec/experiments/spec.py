@@ -32,7 +32,6 @@ import itertools
 import json
 import math
 import re
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -41,19 +40,21 @@ from typing import Any, Literal
 
 import numpy as np
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
 from collsec import __version__
 from collsec.errors import CollsecError, ScenarioError, UnknownNameError
 from collsec.i18n import N_, _
 from collsec.scenario import (
     RUN_REGIMES,
+    InputModel,
     Scenario,
     load_scenario,
     parameter_table,
     scenario_from_data,
     validate_as,
 )
+from collsec.textformats import parse_structured
 
 _TOKEN = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)((?:\[\d+\])*)")
 _INDEX = re.compile(r"\[(\d+)\]")
@@ -179,8 +180,8 @@ def apply_overrides(base: Mapping[str, Any], overrides: Mapping[str, Any], sourc
 # --------------------------------------------------------------------------- the spec schema
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+class _Strict(InputModel):
+    """Frozen, no unknown keys, no NaN or boolean numbers (as the scenario)."""
 
 
 class ParameterSpec(_Strict):
@@ -349,16 +350,11 @@ def load_spec(path: str | Path) -> SweepSpec:
         )
     try:
         text = p.read_text(encoding="utf-8")
-        if p.suffix.lower() == ".toml":
-            data = tomllib.loads(text)
-        elif p.suffix.lower() == ".json":
-            data = json.loads(text)
-        else:
-            data = yaml.safe_load(text)
-    except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError) as err:
+    except (OSError, UnicodeDecodeError) as err:
         raise SpecError(
             _("cannot read the spec: {reason}").format(reason=err), source=str(path)
         ) from None
+    data = parse_structured(text, p.suffix.lower(), str(path), SpecError)
     spec = spec_from_data(data, source=str(path))
     # A relative base path is read from the spec's own folder.
     if isinstance(spec.base, str) and not Path(spec.base).exists():
@@ -578,14 +574,61 @@ def cell_seed(spec: SweepSpec, index: int) -> int:
     return int(ss.generate_state(1, np.uint64)[0] >> np.uint64(1))
 
 
+MAX_CELLS = 1_000_000
+"""Most cells of one sweep (each is a row of the plan, held in memory)."""
+MAX_CHUNKS = 1_000_000
+"""Most chunks of one sweep (each is a task and a file)."""
+
+
+def _check_size(spec: SweepSpec, reps: int) -> None:
+    """Refuse a design whose cells or chunks could not even be listed in memory.
+
+    Counted from the spec alone, before the design is drawn: a grid of 10,000
+    points over three parameters is 10^12 cells, which ``itertools.product``
+    would try to build.
+    """
+    d = len(spec.parameters)
+    if spec.design.kind == "grid":
+        cells = 1
+        for p in spec.parameters:
+            if p.values is not None:
+                cells *= len(p.values)
+            elif p.levels is not None:
+                cells *= len(p.levels)
+            elif p.low != p.high:
+                cells *= spec.design.points
+        where = "design.points"
+    elif spec.design.kind == "sobol":
+        cells, where = spec.design.samples * (d + 2), "design.samples"
+    else:
+        cells, where = spec.design.samples, "design.samples"
+    if cells > MAX_CELLS:
+        raise SpecError(
+            _("the design has {n} cells, more than {max}: use fewer points or samples").format(
+                n=cells, max=MAX_CELLS
+            ),
+            field=where,
+        )
+    per = spec.chunk.replications or reps
+    chunks = -(-cells // spec.chunk.cells) * -(-reps // per)
+    if chunks > MAX_CHUNKS:
+        raise SpecError(
+            _(
+                "the sweep has {n} chunks, more than {max}: put more cells or replications in each"
+            ).format(n=chunks, max=MAX_CHUNKS),
+            field="chunk",
+        )
+
+
 def plan(spec: SweepSpec) -> Plan:
     """Resolve a spec: check every parameter, draw the design, cut the chunks.
 
     Raises
     ------
     SpecError, UnknownNameError, ScenarioError
-        If a parameter does not exist, its range leaves its valid range, or
-        the base scenario is not valid.
+        If a parameter does not exist, its range leaves its valid range, the
+        base scenario is not valid, or the design has more than
+        :data:`MAX_CELLS` cells or :data:`MAX_CHUNKS` chunks.
     """
     sc = _resolve_base(spec)
     if spec.years is not None:
@@ -605,6 +648,7 @@ def plan(spec: SweepSpec) -> Plan:
         _check_parameter(i, p, base)
     params = spec.parameters
     current = [get_path(base, p.path) for p in params]
+    _check_size(spec, int(base["replications"]))
     if spec.design.kind == "grid":
         axes = [_grid_axis(p, spec.design.points) for p in params]
         unit = np.array(list(itertools.product(*axes)), dtype=float)

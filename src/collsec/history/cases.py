@@ -39,6 +39,7 @@ from collsec.diagnosis import CONDITIONS, diagnose_response
 from collsec.engine import clash
 from collsec.errors import CollsecError
 from collsec.history.worlds import (
+    MAX_DRAWS,
     ORGS,
     HistoryParams,
     historical_scenario,
@@ -96,6 +97,9 @@ class CasePrediction:
         Mean power of the aggressor's side and of the victim's side as fought.
     description
         The scenario's description (data years used).
+    notes
+        One warning per data set whose last year is before the case's year
+        (``... ends in 2016; using 2016 for 3000``): the data of that year stand in.
     """
 
     case: Case
@@ -146,6 +150,19 @@ class CasePrediction:
         }
 
 
+def check_draws(draws: int, option: str) -> int:
+    """``draws`` if it is from 1 to :data:`~collsec.history.worlds.MAX_DRAWS`.
+
+    Raises
+    ------
+    CollsecError
+        Naming ``option``, otherwise (0 is refused, never read as "the default").
+    """
+    if isinstance(draws, bool) or not 1 <= draws <= MAX_DRAWS:
+        raise CollsecError(_("must be from 1 to {n}").format(n=MAX_DRAWS), field=option)
+    return int(draws)
+
+
 def _check_codes(
     codes: Sequence[str], world_codes: set[str], year: int, what: str, data_dir: Any
 ) -> None:
@@ -181,8 +198,9 @@ def _base(
     seed: int,
     power_measure: str = "cinc",
     capability_lag: int = 0,
-) -> tuple[Scenario, World]:
-    """The historical scenario (default phase parameters) and its built world, cached.
+) -> tuple[Scenario, World, tuple[str, ...]]:
+    """The historical scenario (default phase parameters), its built world and the
+    data-year substitutions (one note per data set past its last year), cached.
 
     Phase parameters other than arming do not enter the world, so a grid over
     response parameters reuses one world per case.
@@ -194,12 +212,18 @@ def _base(
         capability_lag=capability_lag,
     )
     base = Parameters(arming=ArmingParams.model_validate_json(arming))
-    with warnings.catch_warnings():
-        # The world records every substituted year in its description.
-        warnings.simplefilter("ignore", data.DataYearWarning)
+    with warnings.catch_warnings(record=True) as caught:
+        # The world records every substituted year in its description; the
+        # notes are kept too (cached with the world), for every case of the year.
+        warnings.simplefilter("always", data.DataYearWarning)
         sc = historical_scenario(year, org, data_dir=data_dir, hp=hp, base=base)
+    notes = tuple(
+        dict.fromkeys(
+            str(w.message) for w in caught if issubclass(w.category, data.DataYearWarning)
+        )
+    )
     world = build_world(sc, np.random.default_rng(np.random.SeedSequence(seed)))
-    return sc, world
+    return sc, world, notes
 
 
 def _setup(
@@ -209,9 +233,9 @@ def _setup(
     add_members: Sequence[str],
     remove_members: Sequence[str],
     rule: str | None,
-) -> tuple[Scenario, World, Arrangement, Parameters]:
+) -> tuple[Scenario, World, Arrangement, Parameters, tuple[str, ...]]:
     params = params_with(hp.overrides)
-    sc, world = _base(
+    sc, world, notes = _base(
         case.year,
         case.org,
         None if data_dir is None else str(data_dir),
@@ -248,7 +272,7 @@ def _setup(
         obligation=hp.obligation.get(case.org),
         instruments=hp.instruments.get(case.org),
     )
-    return sc, world, build_arrangement(arr_spec, world), params
+    return sc, world, build_arrangement(arr_spec, world), params, notes
 
 
 def predict_case(
@@ -294,10 +318,10 @@ def predict_case(
     if not case.aggressors:
         raise CollsecError(_("name at least one aggressor"), field="aggressors")
     hp = hp or load_history_params()
-    r = int(draws or hp.draws)
-    if r < 1:
-        raise CollsecError(_("must be at least 1"), field="draws")
-    sc, world, arrangement, params = _setup(case, hp, data_dir, add_members, remove_members, rule)
+    r = hp.draws if draws is None else check_draws(draws, "draws")
+    sc, world, arrangement, params, notes = _setup(
+        case, hp, data_dir, add_members, remove_members, rule
+    )
     arrs = [arrangement]
     rng = np.random.default_rng(np.random.SeedSequence(hp.seed if seed is None else seed))
     # Batch.start only counts the generators: every draw below comes from ``rng``.
@@ -442,4 +466,5 @@ def predict_case(
         description=sc.description,
         rule=type(arrangement.rule).__name__.lower(),
         members=int(arr.members.sum()),
+        notes=list(notes),
     )

@@ -11,7 +11,6 @@ import json
 import sys
 import warnings
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -29,7 +28,7 @@ from collsec.console import (
     stdout_console,
 )
 from collsec.errors import CollsecError
-from collsec.history.cases import Case, CasePrediction, predict_case
+from collsec.history.cases import Case, CasePrediction, check_draws, predict_case
 from collsec.history.evaluate import (
     OUT_OF_SAMPLE,
     OUTCOMES,
@@ -84,6 +83,13 @@ _VALIDATE_POWER = typer.Option(
 _VALIDATE_REVISIONISM = typer.Option(
     "constant", "--revisionism", help=N_("revisionism: constant (state default) or mids")
 )
+
+
+MAX_VALIDATE_REPS = 10_000
+"""Most replications of ``validate`` (each runs the League's and the UN's decades)."""
+
+VALIDATE_MARKER = "validation.json"
+"""What ``validate`` writes beside its plot; a folder holding it may be rewritten."""
 
 
 def _out() -> Console:
@@ -223,6 +229,8 @@ def case_cmd(
         raise CollsecError(_("give exactly one victim state code"), field="--victim")
     if seed is not None and seed < 0:
         raise CollsecError(_("must be non-negative"), field="--seed")
+    if draws is not None:
+        check_draws(draws, "--draws")
     case = Case(
         year=year,
         org=org.lower(),
@@ -272,6 +280,12 @@ def evaluate_cmd(
                 hp=hp,
                 source=str(file),
                 on_case=lambda _id: bar.advance(task),
+            )
+    for c in res["cases"]:
+        # The warning `case` shows in its description: a year past the data.
+        for note in c["notes"]:
+            _err().print(
+                Text(_("warning") + f": {file}:{c['line']} ({c['id']}): {note}", style="yellow")
             )
     if as_json:
         out = {
@@ -336,10 +350,19 @@ def validate_cmd(
     revisionism: str = _VALIDATE_REVISIONISM,
 ) -> None:
     """Simulate from 1920 (League) and 1946 (UN) and compare with the COW record."""
+    from collsec.cli import check_writable, prepare_output
     from collsec.history.validate import SPANS, plot_ccdf, validate
 
-    if reps < 1:
-        raise CollsecError(_("must be a positive whole number"), field="--reps")
+    if not 1 <= reps <= MAX_VALIDATE_REPS:
+        raise CollsecError(
+            _("must be a whole number from 1 to {n}").format(n=MAX_VALIDATE_REPS), field="--reps"
+        )
+    if seed < 0:
+        raise CollsecError(_("must be non-negative"), field="--seed")
+    # The folder is checked before the runs, as run and compare do: a file, a
+    # folder of the user's own files or one that cannot be written is refused.
+    folder = prepare_output(out, "validate", marker=VALIDATE_MARKER)
+    check_writable(folder)
     total = sum(reps * (last - first + 1) for _o, first, last in SPANS)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -353,8 +376,14 @@ def validate_cmd(
                 power_measure=power_measure,
                 revisionism=revisionism,
             )
-    folder = out or Path("collsec-output") / f"validate-{datetime.now():%Y%m%d-%H%M%S}"
-    png = plot_ccdf(v, folder / "severity_ccdf.png")
+    try:
+        png = plot_ccdf(v, folder / "severity_ccdf.png")
+        (folder / VALIDATE_MARKER).write_text(json.dumps(v.to_dict()) + "\n", encoding="utf-8")
+    except OSError as err:
+        raise CollsecError(
+            _("cannot write the results: {reason}").format(reason=err.strerror or err),
+            source=str(folder),
+        ) from None
     if as_json:
         d = v.to_dict()
         d["plot"] = str(png)

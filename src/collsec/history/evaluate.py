@@ -102,8 +102,9 @@ def read_case_book(path: Path | str) -> list[BookRow]:
     Raises
     ------
     CollsecError
-        If the file cannot be read, a column is missing, or a value is bad;
-        the message names the file, the row (the header is row 1) and the field.
+        If the file cannot be read, a column is missing, it has no rows, or a
+        value is bad; the message names the file, the row (the header is row 1)
+        and the field.
     """
     source = str(path)
     try:
@@ -129,6 +130,10 @@ def read_case_book(path: Path | str) -> list[BookRow]:
         raise CollsecError(
             _("not a readable CSV file: {reason}").format(reason=err), source=source
         ) from None
+    if not rows:
+        raise CollsecError(
+            _("has a header but no rows: a case book needs at least one case"), source=source
+        )
     out: list[BookRow] = []
     ids: set[str] = set()
     for k, raw in enumerate(rows):
@@ -223,7 +228,7 @@ def evaluate_book(
     Returns
     -------
     dict
-        ``{"cases": [{"id", "predicted", "recorded", "correct", ...}],
+        ``{"cases": [{"id", "predicted", "recorded", "correct", "line", "notes", ...}],
         "accuracy": {"designated", "action", "reversed", "overall"},
         "baseline": {"labels": {...}, "accuracy": {...}}}``: the baseline
         predicts the book's most frequent label in every column
@@ -232,9 +237,11 @@ def evaluate_book(
     Raises
     ------
     CollsecError
-        If a row names a state not in the system in its year, or an
-        organisation that did not exist (the message names the row).
+        If there is no row, a row names a state not in the system in its
+        year, or an organisation that did not exist (the message names the row).
     """
+    if not rows:
+        raise CollsecError(_("a case book needs at least one case"), source=source)
     cases: list[dict[str, Any]] = []
     hits = dict.fromkeys(OUTCOMES, 0)
     for k, row in enumerate(rows):
@@ -259,14 +266,16 @@ def evaluate_book(
                     "action": pred.p_action,
                     "reversed": pred.p_reversed,
                 },
+                "line": k + 2,
+                "notes": list(pred.notes),
             }
         )
         if on_case is not None:
             on_case(row.case.id)
-    n = max(len(rows), 1)
+    n = len(rows)
     acc = {c: hits[c] / n for c in OUTCOMES}
     acc["overall"] = sum(hits.values()) / (3 * n)
-    labels = majority_labels(rows) if rows else {}
+    labels = majority_labels(rows)
     base = {c: sum(r.recorded[c] == labels[c] for r in rows) / n for c in labels}
-    base["overall"] = sum(base.values()) / 3 if rows else 0.0
+    base["overall"] = sum(base.values()) / 3
     return {"cases": cases, "accuracy": acc, "baseline": {"labels": labels, "accuracy": base}}

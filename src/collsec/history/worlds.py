@@ -39,7 +39,6 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-import yaml
 from numpy.typing import NDArray
 
 from collsec import data
@@ -166,53 +165,156 @@ class HistoryParams:
         return HistoryParams(**values)
 
 
-def load_history_params(path: Path | str | None = None) -> HistoryParams:
-    """Read the global parameter set (the bundled ``params.yaml`` by default).
+HISTORY_KEYS: tuple[str, ...] = (
+    "draws",
+    "seed",
+    "contiguity_max_type",
+    "tie_strength",
+    "power_measure",
+    "revisionism",
+    "revisionism_window",
+    "capability_lag",
+    "reversed_cutoffs",
+    "overrides",
+    "obligation",
+    "instruments",
+)
+"""The keys of a history parameter file (``params.yaml``); any other is an error."""
 
-    Raises
-    ------
-    CollsecError
-        If the file cannot be read or a value is invalid.
-    """
+MAX_DRAWS = 100_000
+"""Most Monte Carlo draws of one case (each holds a few ``[draws, states]`` arrays)."""
+
+_MERGED = ("tie_strength", "reversed_cutoffs", "overrides", "obligation", "instruments")
+
+
+def _read_params_file(path: Path | str | None) -> tuple[Any, str]:
+    from collsec.textformats import parse_structured
+
     source = str(path) if path is not None else "collsec/history/params.yaml"
     try:
         if path is None:
             text = (resources.files("collsec.history") / "params.yaml").read_text("utf-8")
         else:
             text = Path(path).read_text(encoding="utf-8")
-        raw = yaml.safe_load(text) or {}
-    except (OSError, yaml.YAMLError) as err:
+    except (OSError, UnicodeDecodeError) as err:
         raise CollsecError(
             _("cannot read the history parameters: {reason}").format(reason=err), source=source
         ) from None
+    suffix = Path(source).suffix.lower()
+    raw = parse_structured(text, suffix if suffix in (".toml", ".json") else ".yaml", source)
+    if raw is None:
+        raise CollsecError(_("is empty: give at least one history parameter"), source=source)
     if not isinstance(raw, dict):
         raise CollsecError(_("must be a mapping"), source=source)
-    cut = raw.get("reversed_cutoffs", {}) or {}
-    try:
-        hp = HistoryParams(
-            draws=int(raw.get("draws", 2000)),
-            seed=int(raw.get("seed", 20261127)),
-            contiguity_max_type=int(raw.get("contiguity_max_type", 2)),
-            tie_strength={k: float(v) for k, v in (raw.get("tie_strength") or {}).items()}
-            or HistoryParams().tie_strength,
-            reversed_low=float(cut.get("low", 0.35)),
-            reversed_high=float(cut.get("high", 0.8)),
-            power_measure=str(raw.get("power_measure", "cinc")),
-            revisionism=str(raw.get("revisionism", "constant")),
-            revisionism_window=int(raw.get("revisionism_window", 10)),
-            capability_lag=int(raw.get("capability_lag", 0)),
-            overrides=dict(raw.get("overrides") or {}),
-            obligation={k: float(v) for k, v in (raw.get("obligation") or {}).items()},
-            instruments={
-                k: tuple(str(x) for x in v) for k, v in (raw.get("instruments") or {}).items()
-            },
+    for key in raw:
+        if key not in HISTORY_KEYS:
+            raise CollsecError(
+                _("unknown history parameter {key!r}: choose from {choices}").format(
+                    key=str(key), choices=", ".join(HISTORY_KEYS)
+                ),
+                source=source,
+                field=str(key),
+            )
+    return raw, source
+
+
+def _whole(raw: dict[str, Any], key: str, source: str) -> int:
+    value = raw[key]
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise CollsecError(
+            _("{value!r} is not a whole number").format(value=value), source=source, field=key
         )
-    except (TypeError, ValueError) as err:
-        raise CollsecError(_("bad value: {reason}").format(reason=err), source=source) from None
+    return value
+
+
+def _number(value: Any, source: str, fld: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
+        raise CollsecError(
+            _("{value!r} is not a number").format(value=value), source=source, field=fld
+        )
+    return float(value)
+
+
+def _table(raw: dict[str, Any], key: str, source: str) -> dict[str, Any]:
+    value = raw.get(key) or {}
+    if not isinstance(value, dict):
+        raise CollsecError(_("must be a mapping"), source=source, field=key)
+    return {str(k): v for k, v in value.items()}
+
+
+def load_history_params(path: Path | str | None = None) -> HistoryParams:
+    """Read the global parameter set: the bundled ``params.yaml``, or a file over it.
+
+    A file given with ``path`` changes the bundled set: the keys it names
+    replace the bundled ones (a mapping such as ``overrides`` or
+    ``tie_strength`` entry by entry); every other key keeps its bundled
+    value, so ``draws: 500`` alone changes only the draws.
+
+    Raises
+    ------
+    CollsecError
+        If the file cannot be read, names a key that is not a history
+        parameter (a typo such as ``draw``, or a scenario file), or a value is
+        invalid; the message names the file and the key.
+    """
+    raw, bundled_source = _read_params_file(None)
+    source = bundled_source
+    if path is not None:
+        mine, source = _read_params_file(path)
+        for key, value in mine.items():
+            if key in _MERGED and isinstance(value, dict) and isinstance(raw.get(key), dict):
+                raw[key] = {**raw[key], **value}
+            else:
+                raw[key] = value
+    for key in ("draws", "seed", "contiguity_max_type", "revisionism_window", "capability_lag"):
+        if key in raw:
+            raw[key] = _whole(raw, key, source)
+    cut = _table(raw, "reversed_cutoffs", source)
+    for key in cut:
+        if key not in ("low", "high"):
+            raise CollsecError(
+                _("unknown history parameter {key!r}: choose from {choices}").format(
+                    key=key, choices="low, high"
+                ),
+                source=source,
+                field=f"reversed_cutoffs.{key}",
+            )
+    defaults = HistoryParams()
+    ties = _table(raw, "tie_strength", source)
+    instruments = _table(raw, "instruments", source)
+    for org, listed in instruments.items():
+        if not isinstance(listed, list | tuple):
+            raise CollsecError(
+                _("must be a list of instruments"), source=source, field=f"instruments.{org}"
+            )
+    overrides = _table(raw, "overrides", source)
+    hp = HistoryParams(
+        draws=raw.get("draws", defaults.draws),
+        seed=raw.get("seed", defaults.seed),
+        contiguity_max_type=raw.get("contiguity_max_type", defaults.contiguity_max_type),
+        tie_strength={k: _number(v, source, f"tie_strength.{k}") for k, v in ties.items()}
+        or defaults.tie_strength,
+        reversed_low=_number(cut.get("low", 0.35), source, "reversed_cutoffs.low"),
+        reversed_high=_number(cut.get("high", 0.8), source, "reversed_cutoffs.high"),
+        power_measure=str(raw.get("power_measure", defaults.power_measure)),
+        revisionism=str(raw.get("revisionism", defaults.revisionism)),
+        revisionism_window=raw.get("revisionism_window", defaults.revisionism_window),
+        capability_lag=raw.get("capability_lag", defaults.capability_lag),
+        overrides=overrides,
+        obligation={
+            k: _number(v, source, f"obligation.{k}")
+            for k, v in _table(raw, "obligation", source).items()
+        },
+        instruments={k: tuple(str(x) for x in v) for k, v in instruments.items()},
+    )
     if not 0.0 <= hp.reversed_low <= hp.reversed_high <= 1.0:
         raise CollsecError(_("need 0 <= low <= high <= 1"), source=source, field="reversed_cutoffs")
-    if hp.draws < 1:
-        raise CollsecError(_("must be at least 1"), source=source, field="draws")
+    if not 1 <= hp.draws <= MAX_DRAWS:
+        raise CollsecError(
+            _("must be from 1 to {n}").format(n=MAX_DRAWS), source=source, field="draws"
+        )
+    if hp.seed < 0:
+        raise CollsecError(_("must be non-negative"), source=source, field="seed")
     for fld, allowed in (("revisionism", REVISIONISM_SOURCES), ("power_measure", POWER_MEASURES)):
         value = getattr(hp, fld)
         if value not in allowed:
@@ -227,6 +329,10 @@ def load_history_params(path: Path | str | None = None) -> HistoryParams:
         raise CollsecError(_("must be at least 1"), source=source, field="revisionism_window")
     if not 0 <= hp.capability_lag <= 10:
         raise CollsecError(_("must be from 0 to 10"), source=source, field="capability_lag")
+    try:
+        params_with(hp.overrides)
+    except CollsecError as err:
+        raise CollsecError(err.message, source=source, field=f"overrides.{err.field}") from None
     return hp
 
 

@@ -17,7 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from collsec.arrangements import CS
-from collsec.state import Batch
+from collsec.state import RATIO_FLOOR, TINY, Batch
 
 FloatArray = NDArray[np.float64]
 
@@ -65,7 +65,7 @@ def arm(b: Batch) -> FloatArray:
     padded = np.concatenate([p, np.zeros((r, 1))], axis=1)
     hostile = (padded[:, b.world.reach_in] * b.hostility_in[None, :, :]).max(axis=-1)
     own = p + expected_support(b, p)
-    threat = hostile / np.maximum(own, 1e-12)
+    threat = hostile / np.maximum(own, np.maximum(RATIO_FLOOR * hostile, TINY))
     # Richardson (1960): arms grow with the threat (here its log-ratio to the
     # tolerance, toward the ceiling) and shrink by fatigue every year, so an
     # arms race settles where the two balance instead of at the ceiling.

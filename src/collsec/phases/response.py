@@ -22,7 +22,7 @@ from numpy.typing import NDArray
 from scipy.special import ndtr, ndtri
 
 from collsec.rules import PARTICIPATION_RULES, Council
-from collsec.state import Batch
+from collsec.state import RATIO_FLOOR, TINY, Batch
 from collsec.world import DOCTRINES
 
 FloatArray = NDArray[np.float64]
@@ -199,13 +199,19 @@ def assess(
     # own; against a weaker aggressor the log ratio turns negative and, at
     # join_cost_gain 1, becomes a gain (docs/model.md, "The join cost against a
     # weaker aggressor").
-    log_ratio = np.log(np.maximum(a_pow[:, None], 1e-12) / np.maximum(power, 1e-12))
+    a_col = a_pow[:, None]
+    log_ratio = np.log(
+        np.maximum(a_col, np.maximum(RATIO_FLOOR * power, TINY))
+        / np.maximum(power, np.maximum(RATIO_FLOOR * a_col, TINY))
+    )
     log_ratio = np.where(log_ratio > 0, log_ratio, rp.join_cost_gain * log_ratio)
     logit_common = rp.join_base + rp.join_affinity * margin - rp.join_cost * log_ratio
     willing = np.zeros((c, k, n))
     p_join = np.zeros((c, k, n))
     doctrine = b.world.doctrine
-    need = np.maximum(rp.force_margin * a_pow - v_pow, 1e-12)
+    need = np.maximum(
+        rp.force_margin * a_pow - v_pow, np.maximum(RATIO_FLOOR * rp.force_margin * a_pow, TINY)
+    )
     needed = v_pow < rp.force_margin * a_pow
     for j, arr in enumerate(b.arrangements):
         base = member_all[:, j, :] & ~arr.absent[None, :]
