@@ -1,128 +1,200 @@
-"""Calibrate the global case-prediction parameters on a case book (reproducible).
+"""Fit the probability model of case prediction by log loss (reproducible).
 
-A small grid over a few global response parameters (how plain aggression is to
-a voter, how much alliance ties weigh, the noise in votes, how much sanctions
-cut an aggressor's war power) is scored by overall accuracy on the development
-case book; ties are broken toward the grid's first (default-nearest) point.
-Leave-one-out accuracy is reported honestly: for each case, the grid point
-chosen on the other cases predicts it.
+The simulation's shares of draws (with the bundled response parameters) and
+the data's inputs are mapped to calibrated probabilities by the logits of
+:mod:`collsec.history.calibration`, fitted by maximum likelihood (log loss, a
+proper scoring rule), never by accuracy, on the crises of the given books up
+to 1999. Crises after 1999 are listed and left out: the fit refuses them
+(:func:`~collsec.history.calibration.check_calibration_years`).
 
-Nothing here looks at a case's id, year or state codes: the grid is scored on
-whole books only.
+Two fits, each with the variant chosen by 5-fold blocked cross-validation
+*within its own training years* (and, with ``--grid``, the response grid
+point chosen by the same cross-validation within the time split's training
+years, for both):
 
-``--test BOOK`` (a path, or ``heldout`` for the bundled held-out book) scores
-the point chosen on the development book on a test book *after* the choice;
-the test book never enters the choice. Beside every accuracy the script prints
-a baseline that ignores the inputs: the development book's most frequent label
-per column (in leave-one-out, the most frequent label of the other cases).
+1. **time split**: fitted on the crises to ``--train-to`` (1979), scored on
+   those from ``--test-from`` (1980) to 1999, with the constant guess (the
+   training years' base rates) and the logistic baseline fitted on the same
+   years; skill against the training years' base rates;
+2. **bundled**: fitted on every crisis to 1999; ``--write`` stores it as
+   ``probability_model`` in ``src/collsec/history/params.yaml``.
+
+Rows found in several books (same year, lead aggressor and victim) are kept
+once, from the first book that has them. ``--json FILE`` writes every row's
+probabilities (both fits) for ``scripts/reliability_diagram.py``.
 
 Usage::
 
-    PYTHONPATH=src python scripts/calibrate_cases.py \\
-        [--book ../shared/data/cases/cases.csv [--book heldout]] [--data-dir ../shared/data/cow] \\
-        [--draws 600] [--test heldout] [--write]
-
-``--write`` stores the chosen point in ``src/collsec/history/params.yaml``.
+    PYTHONPATH=src python scripts/calibrate_cases.py --book icb.csv \\
+        --book ../shared/data/cases/cases.csv --book heldout --book heldout2 \\
+        [--data-dir ../shared/data/cow] [--draws 2000] [--json cal.json] [--write]
 """
 
 from __future__ import annotations
 
 import argparse
 import itertools
+import json
 import warnings
 from pathlib import Path
+from typing import Any
 
 import yaml
 
-from collsec.history.evaluate import (
-    OUTCOMES,
-    evaluate_book,
-    majority_labels,
-    read_case_book,
-    resolve_case_book,
-)
+from collsec.history.calibration import CALIBRATION_LAST_YEAR
+from collsec.history.cases import predict_case
+from collsec.history.evaluate import BookRow, evaluate_book, read_case_book, resolve_case_book
 from collsec.history.worlds import load_history_params
 
+
+def pooled(books: list[str]) -> tuple[list[BookRow], list[BookRow], int]:
+    """Rows to 1999 (first book wins a duplicate), rows after 1999, duplicates dropped."""
+    seen: set[tuple[int, str, str]] = set()
+    keep: list[BookRow] = []
+    late: list[BookRow] = []
+    dup = 0
+    for book in books:
+        for row in read_case_book(resolve_case_book(book)):
+            key = (row.case.year, row.case.aggressors[0], row.case.victim)
+            if key in seen:
+                dup += 1
+                continue
+            seen.add(key)
+            (late if row.case.year > CALIBRATION_LAST_YEAR else keep).append(row)
+    return keep, late, dup
+
+
 GRID: dict[str, tuple[float, ...]] = {
-    "params.response.vote_bias": (0.0, 0.1, 0.3, 0.5),
-    "params.response.tie_weight": (1.0, 0.5, 0.25),
-    "params.response.vote_noise": (0.15, 0.3),
-    "params.response.sanction_war_effect": (0.3, 0.6),
+    "params.response.vote_bias": (0.5, 0.2, 0.0),
+    "params.response.tie_weight": (0.25, 1.0),
 }
 
 
-def per_column(hits: list[dict[str, bool]]) -> str:
-    """``designated a, action b, reversed c, overall d`` from per-case hits."""
-    n = max(len(hits), 1)
-    acc = {c: sum(h[c] for h in hits) / n for c in OUTCOMES}
-    overall = sum(acc.values()) / len(OUTCOMES)
-    return ", ".join(f"{c} {acc[c]:.3f}" for c in OUTCOMES) + f", overall {overall:.3f}"
+def cv_total(res: dict[str, Any]) -> float:
+    """Cross-validated log loss of the chosen variant, finding plus action."""
+    ll = res["model"]["cross_validated_log_loss"][res["model"]["variant"]]
+    return float(ll["designated"] + ll["action"])
+
+
+def line(label: str, sc: dict[str, Any]) -> str:
+    d, a = sc["designated"], sc["action"]
+    return (
+        f"  {label:<24} finding: Brier {d['brier']:.4f} log loss {d['log_loss']:.4f} "
+        f"skill {d['brier_skill']:+.4f} | action: Brier {a['brier']:.4f} "
+        f"log loss {a['log_loss']:.4f} skill {a['brier_skill']:+.4f}"
+    )
+
+
+def report(title: str, res: dict[str, Any]) -> None:
+    sp = res["split"]
+    print(f"{title}: {sp['training_rows']} training rows, {sp['scored_rows']} scored")
+    if res["model"]["cross_validated_log_loss"]:
+        for v, ll in res["model"]["cross_validated_log_loss"].items():
+            print(f"  CV log loss {v:<22} finding {ll['designated']:.4f} action {ll['action']:.4f}")
+    print(f"  variant chosen: {res['model']['variant']}")
+    print(line("model", res["scores"]))
+    for k, b in res["baselines"].items():
+        print(line(k, b["scores"]))
+    acc = res["accuracy"]
+    print(f"  accuracy: designated {acc['designated']:.3f} action {acc['action']:.3f}")
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     root = Path(__file__).resolve().parents[1]
-    ap.add_argument(
-        "--book",
-        action="append",
-        help="case book to calibrate on (a path or a bundled name; repeat to pool books; "
-        "default: the development book)",
-    )
+    ap.add_argument("--book", action="append", required=True, help="a case book (repeat)")
     ap.add_argument("--data-dir", default=str(root.parent / "shared/data/cow"))
-    ap.add_argument("--draws", type=int, default=600)
-    ap.add_argument("--test", default=None, help="test book scored after the choice (or heldout)")
+    ap.add_argument("--draws", type=int, default=None)
+    ap.add_argument("--train-to", type=int, default=1979)
+    ap.add_argument("--test-from", type=int, default=1980)
+    ap.add_argument("--json", default=None, help="write every row's probabilities here")
     ap.add_argument("--write", action="store_true")
+    ap.add_argument(
+        "--grid",
+        action="store_true",
+        help="also choose the response grid point (vote_bias x tie_weight) by cross-validated "
+        "log loss within the time split's training years",
+    )
     args = ap.parse_args()
     warnings.simplefilter("ignore")
-    books = args.book or [str(root.parent / "shared/data/cases/cases.csv")]
-    rows = [row for book in books for row in read_case_book(resolve_case_book(book))]
-    base = load_history_params().with_(draws=args.draws)
-    keys = list(GRID)
-    points = list(itertools.product(*(GRID[k] for k in keys)))
-    # Per point, per case: which columns it got right.
-    hits: list[list[dict[str, bool]]] = []
-    for m, values in enumerate(points):
-        point = dict(zip(keys, values, strict=True))
-        hp = base.with_(overrides=point)
-        res = evaluate_book(rows, data_dir=args.data_dir, hp=hp)
-        hits.append([dict(c["correct"]) for c in res["cases"]])
-        print(f"[{m + 1}/{len(points)}] {point} overall={res['accuracy']['overall']:.3f}")
-    scores = [[sum(h.values()) for h in per_case] for per_case in hits]
-    best = max(range(len(points)), key=lambda m: (sum(scores[m]), -m))
-    print("chosen:", dict(zip(keys, points[best], strict=True)))
-    print(f"in-sample: {per_column(hits[best])}")
-    labels = majority_labels(rows)
-    base_hits = [{c: r.recorded[c] == lab for c, lab in labels.items()} for r in rows]
-    print(f"  baseline (majority labels {labels}): {per_column(base_hits)}")
-    loo: list[dict[str, bool]] = []
-    loo_base: list[dict[str, bool]] = []
-    for i in range(len(rows)):
-        pick = max(
-            range(len(points)),
-            key=lambda m: (sum(s for j, s in enumerate(scores[m]) if j != i), -m),
+    rows, late, dup = pooled(args.book)
+    print(f"{len(rows)} crises to {CALIBRATION_LAST_YEAR} ({dup} duplicates dropped)")
+    ids = ", ".join(r.case.id for r in late)
+    print(f"left out, after {CALIBRATION_LAST_YEAR}: {len(late)} ({ids})")
+    hp0 = load_history_params()
+    hp0 = hp0.with_(probability_model={}, draws=args.draws or hp0.draws)
+    points = [dict(hp0.overrides)]
+    if args.grid:
+        points += [
+            {**hp0.overrides, **dict(zip(GRID, v, strict=True))}
+            for v in itertools.product(*GRID.values())
+        ]
+        points = [p for k, p in enumerate(points) if p not in points[:k]]
+    runs = []
+    for m, point in enumerate(points):
+        hp = hp0.with_(overrides=point)
+        preds = [predict_case(r.case, data_dir=args.data_dir, hp=hp) for r in rows]
+        split = evaluate_book(
+            rows,
+            data_dir=args.data_dir,
+            hp=hp,
+            train_to=args.train_to,
+            test_from=args.test_from,
+            predictions=preds,
         )
-        loo.append(hits[pick][i])
-        lab = majority_labels([r for j, r in enumerate(rows) if j != i])
-        loo_base.append({c: rows[i].recorded[c] == lab[c] for c in OUTCOMES})
-    print(f"leave-one-out: {per_column(loo)}")
-    print(f"  baseline (majority of the other cases): {per_column(loo_base)}")
-    if args.test:
-        test_rows = read_case_book(resolve_case_book(args.test))
-        hp = base.with_(overrides=dict(zip(keys, points[best], strict=True)))
-        res = evaluate_book(test_rows, data_dir=args.data_dir, hp=hp)
-        print(f"test book {args.test} ({len(test_rows)} cases), chosen point: ", end="")
-        print(per_column([dict(c["correct"]) for c in res["cases"]]))
-        lab = majority_labels(rows)
-        test_base = [{c: r.recorded[c] == lab[c] for c in OUTCOMES} for r in test_rows]
-        print(f"  baseline (development majority labels): {per_column(test_base)}")
+        full = evaluate_book(
+            rows, data_dir=args.data_dir, hp=hp, predictions=preds, fit_in_sample=True
+        )
+        runs.append((point, preds, split, full))
+        if args.grid:
+            print(
+                f"[{m + 1}/{len(points)}] {point}: CV log loss (finding + action) to "
+                f"{args.train_to} {cv_total(split):.4f}, to {CALIBRATION_LAST_YEAR} "
+                f"{cv_total(full):.4f}"
+            )
+    # The grid point is chosen within the time split's training years only, and
+    # the bundled set keeps it: so `cases evaluate --train-to 1979` with the
+    # bundled parameters reads nothing of 1980-1999 but through its own fit.
+    point, preds, split, full = min(runs, key=lambda r: cv_total(r[2]))
+    print(f"grid point (cross-validated within the crises to {args.train_to}): {point}")
+    report(f"time split (to {args.train_to}, from {args.test_from})", split)
+    report(f"bundled fit (every crisis to {CALIBRATION_LAST_YEAR}, in sample)", full)
+    variant = full["model"]["variant"]
+    if args.json:
+        out = {
+            "time_split": split["cases"],
+            "in_sample": full["cases"],
+            "split_scores": {k: split[k] for k in ("scores", "baselines", "base_rates", "model")},
+            "in_sample_scores": {
+                k: full[k] for k in ("scores", "baselines", "base_rates", "model")
+            },
+        }
+        Path(args.json).write_text(json.dumps(out), encoding="utf-8")
+        print(f"wrote {args.json}")
     if args.write:
+        from collsec.history.calibration import fit_probability_model, model_inputs
+
+        model = fit_probability_model(
+            [model_inputs(p.p_designated, p.p_action, p.inputs) for p in preds],
+            [r.case.year for r in rows],
+            [r.recorded["designated"] for r in rows],
+            [r.recorded["action"] for r in rows],
+            variant,
+            fitted_on=f"{len(rows)} crises to {CALIBRATION_LAST_YEAR}: " + ", ".join(args.book),
+        )
         path = root / "src/collsec/history/params.yaml"
         text = path.read_text(encoding="utf-8")
-        raw = yaml.safe_load(text)
-        chosen = dict(zip(keys, points[best], strict=True))
-        raw["overrides"] = chosen
-        head = "".join(line + "\n" for line in text.splitlines() if line.startswith("#"))
-        path.write_text(head + yaml.safe_dump(raw, sort_keys=False), encoding="utf-8")
+        if point != hp0.overrides:
+            print(f"the grid point differs from params.yaml's overrides: set them to {point}")
+        head = text.split("# probability_model:")[0].split("probability_model:")[0].rstrip()
+        block = yaml.safe_dump({"probability_model": model.to_dict()}, sort_keys=False)
+        path.write_text(
+            head + "\n# probability_model: calibrated P(finding) and P(action) from the simulated\n"
+            "# shares and the data's inputs, fitted by log loss on crises to 1999 by\n"
+            "# scripts/calibrate_cases.py (docs/history.md, section 3). Do not edit by hand.\n"
+            + block,
+            encoding="utf-8",
+        )
         print(f"wrote {path}")
 
 

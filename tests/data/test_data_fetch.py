@@ -157,7 +157,8 @@ def test_fetch_refuses_derived() -> None:
 
 
 def test_status_real_folder_all_ok(cow_dir: Path) -> None:
-    report = data.status(cow_dir)
+    # shared/data holds each data set in its own subfolder (cow/, icb/, ...).
+    report = data.status(cow_dir.parent)
     assert [(s.name, s.ok, s.source) for s in report if not s.ok or s.source != "folder"] == []
 
 

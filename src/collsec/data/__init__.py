@@ -1,4 +1,4 @@
-"""The data layer: typed, validated loaders for the Correlates of War files.
+"""The data layer: typed, validated loaders for the COW, ICB, UNGA, TIES and UNSC files.
 
 Files are found in an explicit folder, then ``$COLLSEC_DATA_DIR``, then the
 download cache filled by :func:`fetch` (see :func:`resolve_data_dir`). Each
@@ -10,6 +10,7 @@ sets, their versions and what to cite.
 from __future__ import annotations
 
 from collsec.data.cache import cache_root, download_dir
+from collsec.data.crises import load_icb, load_ties, load_unga, load_unsc_vetoes
 from collsec.data.errors import DataError, DataYearWarning
 from collsec.data.fetch import DatasetStatus, fetch, status
 from collsec.data.loaders import (
@@ -59,6 +60,7 @@ __all__ = [
     "load_alliances",
     "load_contiguity",
     "load_contiguity_master",
+    "load_icb",
     "load_igo_league_un",
     "load_majors",
     "load_midb",
@@ -66,6 +68,9 @@ __all__ = [
     "load_registry",
     "load_states",
     "load_system",
+    "load_ties",
+    "load_unga",
+    "load_unsc_vetoes",
     "load_wars",
     "major_powers",
     "resolve_data_dir",

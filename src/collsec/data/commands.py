@@ -93,18 +93,21 @@ def register(app: typer.Typer) -> None:
             _("version"),
             _("present"),
             _("sha256 ok"),
+            _("file"),
             _("source"),
             _("what to do"),
         )
         for col in columns:
             table.add_column(col)
         yes, no = _("yes"), _("no")
+        variants = {"release": _("release"), "extract": _("extract")}
         for r in rows:
             table.add_row(
                 r.name,
                 str(r.version),
                 yes if r.present else no,
                 yes if r.ok else no,
+                variants.get(r.variant or "", "-"),
                 r.source or "-",
                 r.message or "",
             )

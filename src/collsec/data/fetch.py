@@ -237,9 +237,13 @@ class DatasetStatus(BaseModel):
     path
         The file found, if any.
     distribution
-        ``"download"``, ``"derived"`` or ``"user_supplied"``.
+        ``"download"``, ``"derived"``, ``"user_supplied"`` or ``"manual"``.
     message
         What to do, in one sentence.
+    variant
+        ``"release"`` (the full release), ``"extract"`` (a registered extract
+        of it, as the ICB files in ``shared/data``) or ``None`` (absent or
+        not an accepted file).
     """
 
     model_config = ConfigDict(frozen=True)
@@ -253,8 +257,9 @@ class DatasetStatus(BaseModel):
     ok: bool
     source: Literal["folder", "cache"] | None
     path: Path | None
-    distribution: Literal["download", "derived", "user_supplied"]
+    distribution: Literal["download", "derived", "user_supplied", "manual"]
     message: str
+    variant: Literal["release", "extract"] | None = None
 
 
 def status(
@@ -289,12 +294,21 @@ def status(
             )
             continue
         actual = sha256_file(path)
-        if actual == entry.sha256:
+        variant = entry.variant(actual)
+        if variant == "extract":
+            note = _("ok: an extract of the release ({note})").format(note=entry.extract_note)
+        elif variant == "release" and entry.extract_sha256 is not None:
+            note = _("ok: the full release")
+        elif variant == "release":
             if entry.distribution == "download":
                 note = _("ok")
             elif entry.distribution == "derived":
                 note = _("ok (derived file, supplied from a folder; from {sources})").format(
                     sources=entry.derived_from
+                )
+            elif entry.distribution == "manual":
+                note = _("ok (supplied by you from its homepage: cite {cite_as})").format(
+                    cite_as=entry.cite_as
                 )
             else:
                 note = _("ok (supplied by you; never fetched: cite {cite_as})").format(
@@ -324,7 +338,8 @@ def _status(
         version=entry.version,
         sha256_expected=entry.sha256,
         sha256_actual=actual,
-        ok=actual == entry.sha256,
+        ok=actual is not None and entry.variant(actual) is not None,
+        variant=entry.variant(actual) if actual is not None else None,
         source=source,
         path=path,
         distribution=entry.distribution,

@@ -12,6 +12,7 @@ version, file path, sha256 and whether it came from the cache.
 
 from __future__ import annotations
 
+import csv
 import os
 from pathlib import Path
 from typing import Literal
@@ -84,6 +85,11 @@ def how_to_obtain(entry: DatasetEntry) -> str:
         return _(
             "it is a derived file with no official download; {folder}. It derives from: {sources}"
         ).format(folder=_(FOLDER_HINT), sources=entry.derived_from)
+    if entry.distribution == "manual":
+        return _(
+            "download it from {url} (no stable direct file address) and {folder}, "
+            "or in its subfolder {sub}/. Cite {cite_as}"
+        ).format(url=entry.homepage, folder=_(FOLDER_HINT), sub=entry.folder, cite_as=entry.cite_as)
     return _(
         "its maintainer asks that software not download or redistribute it, so collsec "
         "never fetches it: download it yourself from {url} and {folder}. "
@@ -98,7 +104,10 @@ def find_file(entry: DatasetEntry, data_dir: Path | str | None = None) -> tuple[
 
     The folder from :func:`resolve_data_dir` is searched first, then the
     download cache (so downloaded official files and a folder holding the
-    derived and user-supplied files can be used together).
+    derived and user-supplied files can be used together). In each, the file
+    may lie in the folder itself (all files flat) or in the data set's own
+    subfolder (``cow/``, ``icb/``, ``unga/``, ``ties/``, ``unsc/``, as in
+    ``shared/data``).
 
     Parameters
     ----------
@@ -120,9 +129,9 @@ def find_file(entry: DatasetEntry, data_dir: Path | str | None = None) -> tuple[
     folder = resolve_data_dir(data_dir)
     cache = download_dir()
     for where, base in (("folder" if folder != cache else "cache", folder), ("cache", cache)):
-        candidate = base / entry.file
-        if candidate.is_file():
-            return candidate, where
+        for candidate in (base / entry.file, base / entry.folder / entry.file):
+            if candidate.is_file():
+                return candidate, where
     looked = (
         str(folder)
         if folder == cache
@@ -172,13 +181,20 @@ def load(
     DataError
         If the file is missing, its checksum differs, a required column is
         missing, or a value cannot be parsed or is out of range.
+
+    Notes
+    -----
+    ``attrs["collsec"]["variant"]`` is ``"release"`` for the full release,
+    ``"extract"`` for a registered extract of it (see ``extract_sha256`` in the
+    registry) and ``None`` for an unregistered file read with ``verify=False``.
     """
     reg = registry if registry is not None else load_registry()
     entry = reg[name]
     schema = SCHEMAS[name]
     path, source = find_file(entry, data_dir)
     sha = sha256_file(path)
-    if verify and sha != entry.sha256:
+    variant = entry.variant(sha)
+    if verify and variant is None:
         raise DataError(
             _(
                 "sha256 is {sha}, expected {expected} for {title} v{version}: "
@@ -207,6 +223,7 @@ def load(
         "file": str(path),
         "source": source,
         "sha256": sha,
+        "variant": variant,
         "from_cache": from_cache,
     }
     return df
@@ -218,17 +235,45 @@ def _read_text_table(path: Path) -> pd.DataFrame:
     # The C parser also accepts the classic-Mac CR-only line ends of the war file.
     try:
         try:
-            return _read_as_text(path, "utf-8")
+            raw, encoding = _read_as_text(path, "utf-8"), "utf-8"
         except UnicodeDecodeError:
-            return _read_as_text(path, "latin-1")
+            raw, encoding = _read_as_text(path, "latin-1"), "latin-1"
+        _check_last_row(path, raw, encoding)
+        return raw
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise DataError(
             _("cannot be read as CSV ({reason}); replace the file").format(reason=exc), file=path
         ) from exc
 
 
+def _check_last_row(path: Path, raw: pd.DataFrame, encoding: str) -> None:
+    # A file cut short mid-row reads without error (pandas pads the row with
+    # empty cells); its last line then has fewer fields than the header.
+    with path.open("rb") as fh:
+        fh.seek(0, os.SEEK_END)
+        size = fh.tell()
+        fh.seek(max(0, size - 65536))
+        tail = fh.read().decode(encoding, errors="replace")
+    lines = tail.rstrip("\r\n").splitlines()
+    if not lines or len(raw) == 0:
+        return
+    fields = next(csv.reader([lines[-1]]), [])
+    if len(fields) < len(raw.columns):
+        raise DataError(
+            _(
+                "the last row has {n} field(s) but the header has {m}: the file is "
+                "truncated; replace it"
+            ).format(n=len(fields), m=len(raw.columns)),
+            file=path,
+            row=len(raw) + _HEADER_LINES,
+        )
+
+
 def _read_as_text(path: Path, encoding: str) -> pd.DataFrame:
-    return pd.read_csv(path, encoding=encoding, dtype=str, keep_default_na=False, na_filter=False)
+    # utf-8-sig drops the byte-order mark of the ICB files (else the first
+    # column is called "\ufeffICB1"); a file without one reads the same.
+    enc = "utf-8-sig" if encoding == "utf-8" else encoding
+    return pd.read_csv(path, encoding=enc, dtype=str, keep_default_na=False, na_filter=False)
 
 
 def _parse(path: Path, schema: Schema) -> pd.DataFrame:
@@ -289,16 +334,32 @@ def _convert(text: pd.Series, col: Column, path: Path) -> pd.Series:
         codes = {str(c) for c in col.na_codes}
         na = empty | text.isin(codes).to_numpy()
         out = text.astype("string").mask(na)
+        if col.allowed is not None:
+            texts = sorted(str(a) for a in col.allowed)
+            other = ~na & ~text.isin(texts).to_numpy()
+            if other.any():
+                raise _fail(
+                    path,
+                    col,
+                    other,
+                    text,
+                    _("is not one of the codes {codes}").format(codes=", ".join(texts)),
+                )
         _check_nulls(out, col, path, text)
         return out
 
+    # A text missing code ("NA") of a numeric column is an empty cell.
+    words = [c for c in col.na_codes if isinstance(c, str)]
+    if words:
+        empty = empty | text.isin(words).to_numpy()
     num = pd.to_numeric(text.mask(empty), errors="coerce")
     bad = num.isna().to_numpy() & ~empty
     if bad.any():
         raise _fail(path, col, bad, text, _("is not a number"))
     values = num.to_numpy(dtype=float, na_value=np.nan)
     if col.na_codes:
-        values = np.where(np.isin(values, np.asarray(col.na_codes, dtype=float)), np.nan, values)
+        numbers = [c for c in col.na_codes if not isinstance(c, str)]
+        values = np.where(np.isin(values, np.asarray(numbers, dtype=float)), np.nan, values)
     present = ~np.isnan(values)
     if col.dtype in ("Int64", "boolean"):
         frac = present & (values != np.floor(np.where(present, values, 0)))

@@ -80,8 +80,10 @@ class DatasetEntry(BaseModel):
         The years the file covers.
     distribution
         ``"download"`` (official, fetched by :func:`collsec.data.fetch`),
-        ``"derived"`` (built from an official file; supply it from a folder) or
-        ``"user_supplied"`` (the maintainer asks that software not fetch it).
+        ``"derived"`` (built from an official file; supply it from a folder),
+        ``"user_supplied"`` (the maintainer asks that software not fetch it) or
+        ``"manual"`` (an official release with no stable direct file address:
+        download it from ``homepage`` and supply it from a folder).
     download
         The official download, for ``"download"`` entries only.
     derived_from
@@ -91,6 +93,14 @@ class DatasetEntry(BaseModel):
     homepage, citation, cite_as, citation_key
         The data set's page, the full reference, the short in-text form
         (e.g. "Gibler (2009)") and its bibliography key.
+    folder
+        The subfolder of a data folder that may hold the file (``cow``,
+        ``icb``, ``unga``, ``ties``, ``unsc``); the file may also lie in the
+        data folder itself.
+    extract_sha256, extract_note
+        The sha256 of a registered extract of the release (a subset of its
+        rows, every other byte unchanged), accepted beside the release, and
+        how it was made. ``sha256`` is always the full release's.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -102,7 +112,7 @@ class DatasetEntry(BaseModel):
     sha256: str = Field(pattern=_SHA256)
     first_year: int
     last_year: int
-    distribution: Literal["download", "derived", "user_supplied"]
+    distribution: Literal["download", "derived", "user_supplied", "manual"]
     download: Download | None = None
     derived_from: str | None = None
     url_checked: bool = False
@@ -110,6 +120,17 @@ class DatasetEntry(BaseModel):
     citation: str
     cite_as: str
     citation_key: str
+    folder: str = Field(default="cow", pattern=r"^[a-z0-9_]+$")
+    extract_sha256: str | None = Field(default=None, pattern=_SHA256)
+    extract_note: str | None = None
+
+    def variant(self, sha256: str) -> Literal["release", "extract"] | None:
+        """Say which accepted file a hash is: the full release, a registered extract, neither."""
+        if sha256 == self.sha256:
+            return "release"
+        if self.extract_sha256 is not None and sha256 == self.extract_sha256:
+            return "extract"
+        return None
 
     @model_validator(mode="after")
     def _consistent(self) -> DatasetEntry:
@@ -124,6 +145,10 @@ class DatasetEntry(BaseModel):
                 _("a {kind!r} entry needs {field}, and only it may have one").format(
                     kind="derived", field="derived_from"
                 )
+            )
+        if (self.extract_sha256 is None) != (self.extract_note is None):
+            raise ValueError(
+                _("{a} and {b} go together").format(a="extract_sha256", b="extract_note")
             )
         if self.first_year > self.last_year:
             raise ValueError(_("{a} is after {b}").format(a="first_year", b="last_year"))

@@ -38,6 +38,8 @@ from collsec.arrangements import Arrangement, build_arrangement
 from collsec.diagnosis import CONDITIONS, diagnose_response
 from collsec.engine import clash
 from collsec.errors import CollsecError
+from collsec.history.calibration import ProbabilityModel, model_inputs
+from collsec.history.interests import MissingDataFileError, crisis_inputs
 from collsec.history.worlds import (
     MAX_DRAWS,
     ORGS,
@@ -117,10 +119,29 @@ class CasePrediction:
     rule: str = ""
     members: int = 0
     notes: list[str] = field(default_factory=list)
+    inputs: dict[str, float] = field(default_factory=dict)
+    calibrated: dict[str, Any] | None = None
+
+    @property
+    def simulated_labels(self) -> dict[str, str]:
+        """The labels read from the simulated shares alone (before calibration)."""
+        return {
+            "designated": "yes" if self.p_designated >= 0.5 else "no",
+            "action": _argmax_action(self.p_action),
+        }
 
     def labels(self) -> dict[str, str]:
-        """The three predicted labels."""
+        """The three predicted labels (from the calibrated probabilities where there are some)."""
         return {"designated": self.designated, "action": self.action, "reversed": self.reversed}
+
+    def probabilities(self) -> dict[str, Any]:
+        """The probabilities the labels come from: calibrated where possible, else simulated."""
+        src = self.calibrated or {"designated": self.p_designated, "action": self.p_action}
+        return {
+            "designated": float(src["designated"]),
+            "action": {a: float(src["action"][a]) for a in ACTIONS},
+            "reversed": self.p_reversed,
+        }
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for ``--json``."""
@@ -134,11 +155,14 @@ class CasePrediction:
                 "absent": list(self.case.absent),
             },
             "predicted": self.labels(),
-            "probabilities": {
+            "probabilities": self.probabilities(),
+            "simulated": {
                 "designated": self.p_designated,
                 "action": self.p_action,
                 "reversed": self.p_reversed,
             },
+            "calibrated": self.calibrated is not None,
+            "inputs": self.inputs,
             "diagnosis": self.diagnosis,
             "votes": self.votes,
             "coalition": self.coalition,
@@ -161,6 +185,61 @@ def check_draws(draws: int, option: str) -> int:
     if isinstance(draws, bool) or not 1 <= draws <= MAX_DRAWS:
         raise CollsecError(_("must be from 1 to {n}").format(n=MAX_DRAWS), field=option)
     return int(draws)
+
+
+def _argmax_action(p: dict[str, float]) -> str:
+    return max(ACTIONS, key=lambda a: (p[a], -ACTIONS.index(a)))
+
+
+def _data_inputs(
+    case: Case,
+    world: World,
+    arr: Arrangement,
+    power0: np.ndarray,
+    agg_idx: np.ndarray,
+    vic_idx: int,
+    data_dir: Path | str | None,
+) -> tuple[dict[str, float], list[str]]:
+    """The crisis' inputs read from the data (calibration and the logistic baseline)."""
+    gp = world.great_power
+    members = np.asarray(arr.members, dtype=bool)
+    agg_power = float(power0[0, agg_idx].sum())
+    vic_power = float(power0[0, vic_idx])
+    out = {
+        "un": 1.0 if case.org == "un" else 0.0,
+        "great_power_party": float(bool(gp[agg_idx].any() or gp[vic_idx])),
+        "aggressor_member": float(bool(members[agg_idx[0]])),
+        "victim_member": float(bool(members[vic_idx])),
+        # Clipped to a factor of e^5 (about 150) either way: beyond it one side
+        # is at the data's floor (Ethiopia 1935), and the size of the gap says nothing.
+        "log_power_ratio": float(
+            np.clip(np.log(max(agg_power, 1e-12) / max(vic_power, 1e-12)), -5.0, 5.0)
+        ),
+    }
+    permanent = [world.codes[i] for i in np.flatnonzero(np.asarray(arr.permanent, dtype=bool))]
+    notes: list[str] = []
+    try:
+        out.update(
+            crisis_inputs(case.year, case.org, case.aggressors, case.victim, permanent, data_dir)
+        )
+    except MissingDataFileError as err:
+        notes.append(_("no calibrated probabilities: {reason}").format(reason=err.render()))
+    return out, notes
+
+
+def _calibrate(
+    hp: HistoryParams, p_des: float, p_act: dict[str, float], inputs: dict[str, float]
+) -> dict[str, Any] | None:
+    """Calibrated probabilities from the bundled probability model, if it has its inputs."""
+    if not hp.probability_model:
+        return None
+    model = ProbabilityModel.from_dict(hp.probability_model)
+    row = model_inputs(p_des, p_act, inputs)
+    needed = {*model.finding.coef, *model.action.measure.coef, *model.action.military.coef}
+    if not needed <= set(row):
+        return None
+    pd_, pa = model.predict([row])
+    return {"designated": pd_[0], "action": pa[0]}
 
 
 def _check_codes(
@@ -390,7 +469,10 @@ def predict_case(
         "military": float(resp.military.mean()),
     }
     p_rev = float(reversed_.mean())
-    action = max(ACTIONS, key=lambda a: (p_act[a], -ACTIONS.index(a)))
+    inputs, notes = _data_inputs(case, world, arrs[0], power0, agg_idx, vic_idx, data_dir)
+    calibrated = _calibrate(hp, p_des, p_act, inputs)
+    src_des = p_des if calibrated is None else float(calibrated["designated"])
+    action = _argmax_action(p_act if calibrated is None else calibrated["action"])
     if p_rev >= hp.reversed_high:
         rev = "yes"
     elif p_rev >= hp.reversed_low:
@@ -453,7 +535,7 @@ def predict_case(
         p_designated=p_des,
         p_action=p_act,
         p_reversed=p_rev,
-        designated="yes" if p_des >= 0.5 else "no",
+        designated="yes" if src_des >= 0.5 else "no",
         action=action,
         reversed=rev,
         diagnosis=diagnosis,
@@ -467,4 +549,6 @@ def predict_case(
         rule=type(arrangement.rule).__name__.lower(),
         members=int(arr.members.sum()),
         notes=list(notes),
+        inputs=inputs,
+        calibrated=calibrated,
     )

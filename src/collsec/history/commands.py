@@ -30,12 +30,13 @@ from collsec.console import (
 from collsec.errors import CollsecError
 from collsec.history.cases import Case, CasePrediction, check_draws, predict_case
 from collsec.history.evaluate import (
-    OUT_OF_SAMPLE,
     OUTCOMES,
     evaluate_book,
     read_case_book,
     resolve_case_book,
+    trust_sentence,
 )
+from collsec.history.icb_command import register as register_from_icb
 from collsec.history.worlds import load_history_params
 from collsec.i18n import N_, _
 
@@ -71,6 +72,27 @@ _EVALUATE_FILE = typer.Argument(
     ),
 )
 _EVALUATE_DATA_DIR = typer.Option(None, "--data-dir", help=_DATA_HELP)
+_EVALUATE_BASE_RATES = typer.Option(
+    None,
+    "--base-rates-from",
+    help=N_(
+        "case book whose label frequencies are the skill scores' reference (default: the book)"
+    ),
+)
+_EVALUATE_TRAIN_TO = typer.Option(
+    None, "--train-to", help=N_("time split: fit on the crises to this year (at most 1999)")
+)
+_EVALUATE_TEST_FROM = typer.Option(
+    None, "--test-from", help=N_("time split: score the crises from this year")
+)
+_EVALUATE_VARIANT = typer.Option(
+    None,
+    "--variant",
+    help=N_(
+        "time split: probability model variant (default: chosen by cross-validation "
+        "within the training years)"
+    ),
+)
 _EVALUATE_AS_JSON = typer.Option(False, "--json", help=N_("print one JSON object"))
 _VALIDATE_DATA_DIR = typer.Option(None, "--data-dir", help=_DATA_HELP)
 _VALIDATE_REPS = typer.Option(40, "--reps", help=N_("replications per run"))
@@ -141,14 +163,24 @@ def _print_prediction(p: CasePrediction, console: Console) -> None:
     t.add_column(_("outcome"))
     t.add_column(_("predicted"))
     t.add_column(_("probability"), justify="right")
-    t.add_row(_("designated"), p.designated, _fmt(p.p_designated))
+    t.add_column(_("simulated share"), justify="right")
+    prob = p.probabilities()
+    t.add_row(_("designated"), p.designated, _fmt(prob["designated"]), _fmt(p.p_designated))
     t.add_row(
         _("action"),
         p.action,
+        " / ".join(f"{k} {_fmt(v)}" for k, v in prob["action"].items()),
         " / ".join(f"{k} {_fmt(v)}" for k, v in p.p_action.items()),
     )
-    t.add_row(_("reversed"), p.reversed, _fmt(p.p_reversed))
+    t.add_row(_("reversed"), p.reversed, _fmt(p.p_reversed), _fmt(p.p_reversed))
+    t.caption = (
+        _("probability: calibrated on the crises to 1999; simulated share: the draws")
+        if p.calibrated is not None
+        else _("no calibrated probabilities: the simulated shares")
+    )
     console.print(t)
+    for note in p.notes:
+        _err().print(Text(note, style="yellow"))
     d = Table(title=_("Diagnosis (O1-O5, M1-M3)"))
     for col in (_("condition"), _("value"), _("holds (share of draws)"), _("verdict")):
         d.add_column(col, justify="right" if col != _("condition") else "left")
@@ -192,20 +224,7 @@ def _print_prediction(p: CasePrediction, console: Console) -> None:
             )
         )
     )
-    console.print(
-        Text(
-            _(
-                "How far to trust this: on {n} crises coded after the model was fixed, its "
-                "labels were right {acc:.0%} of the time, a constant guess {base:.0%}. Read the "
-                "diagnosis as the model's reasoning, not as a forecast (docs/history.md)."
-            ).format(
-                n=OUT_OF_SAMPLE["cases"],
-                acc=OUT_OF_SAMPLE["accuracy"],
-                base=OUT_OF_SAMPLE["baseline"],
-            ),
-            style="dim",
-        )
-    )
+    console.print(Text(trust_sentence(), style="dim"))
 
 
 def case_cmd(
@@ -255,7 +274,7 @@ def case_cmd(
             rule=rule,
         )
     if as_json:
-        sys.stdout.write(json.dumps(pred.to_dict()) + "\n")
+        sys.stdout.write(json.dumps({**pred.to_dict(), "trust": trust_sentence()}) + "\n")
         return
     _print_prediction(pred, _out())
 
@@ -265,11 +284,18 @@ def evaluate_cmd(
     data_dir: Path | None = _EVALUATE_DATA_DIR,
     as_json: bool = _EVALUATE_AS_JSON,
     params: Path | None = _EVALUATE_PARAMS,
+    base_rates_from: Path | None = _EVALUATE_BASE_RATES,
+    train_to: int | None = _EVALUATE_TRAIN_TO,
+    test_from: int | None = _EVALUATE_TEST_FROM,
+    variant: str | None = _EVALUATE_VARIANT,
 ) -> None:
     """Predict every case of a case book and score it against the record."""
     hp = load_history_params(params)
     file = resolve_case_book(file)
     rows = read_case_book(file)
+    ref_rows = (
+        None if base_rates_from is None else read_case_book(resolve_case_book(base_rates_from))
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         with Progress(console=_err(), transient=True) as bar:
@@ -280,6 +306,10 @@ def evaluate_cmd(
                 hp=hp,
                 source=str(file),
                 on_case=lambda _id: bar.advance(task),
+                train_to=train_to,
+                test_from=test_from,
+                base_rate_rows=ref_rows,
+                variant=variant,
             )
     for c in res["cases"]:
         # The warning `case` shows in its description: a year past the data.
@@ -290,11 +320,24 @@ def evaluate_cmd(
     if as_json:
         out = {
             "cases": [
-                {k: c[k] for k in ("id", "predicted", "recorded", "correct", "probabilities")}
+                {
+                    k: c[k]
+                    for k in (
+                        "id",
+                        "predicted",
+                        "recorded",
+                        "correct",
+                        "probabilities",
+                        "simulated",
+                    )
+                }
                 for c in res["cases"]
             ],
-            "accuracy": res["accuracy"],
-            "baseline": res["baseline"],
+            **{
+                k: res[k]
+                for k in ("accuracy", "baseline", "scores", "baselines", "base_rates", "model")
+            },
+            "split": res["split"],
         }
         sys.stdout.write(json.dumps(out) + "\n")
         return
@@ -338,6 +381,43 @@ def evaluate_cmd(
             style="dim",
         )
     )
+    console.print(scores_table(res))
+
+
+def scores_table(res: dict[str, Any]) -> Table:
+    """Brier score, log loss and skill of the model and both baselines, per outcome."""
+    sp = res["split"]
+    if sp["train_to"] is None:
+        title = _("Scores on {n} crises (baselines fitted on the book's crises to 1999)").format(
+            n=sp["scored_rows"]
+        )
+    else:
+        title = _("Time split: fitted on {k} crises to {a}, scored on {n} from {b}").format(
+            k=sp["training_rows"], a=sp["train_to"], n=sp["scored_rows"], b=sp["test_from"]
+        )
+    t = Table(title=title)
+    for col in (_("forecast"), _("outcome"), _("Brier"), _("log loss"), _("Brier skill")):
+        t.add_column(col, justify="left" if col in (_("forecast"), _("outcome")) else "right")
+    rows = [(_("model ({v})").format(v=res["model"]["variant"]), res["scores"])]
+    names = {"constant": _("constant (base rates)"), "logistic": _("logistic regression")}
+    rows += [(names[k], b["scores"]) for k, b in res["baselines"].items()]
+    for label, sc in rows:
+        for outcome in ("designated", "action"):
+            x = sc[outcome]
+            t.add_row(
+                label,
+                _(outcome),
+                _fmt(x["brier"], 3),
+                _fmt(x["log_loss"], 3),
+                _fmt(x["brier_skill"], 3),
+            )
+    src = {
+        "book": _("the book"),
+        "training": _("the training years"),
+        "given": _("the book given by --base-rates-from"),
+    }[res["base_rates"]["from"]]
+    t.caption = _("skill against the base rates of {src}").format(src=src)
+    return t
 
 
 def validate_cmd(
@@ -453,6 +533,7 @@ def register(app: typer.Typer) -> None:
         cls=TranslatedCommand,
         help=N_("Predict every case of a case book and score it against the record."),
     )(guarded(evaluate_cmd))
+    register_from_icb(cases_app)
     app.add_typer(cases_app, name="cases")
     app.command(
         "validate",

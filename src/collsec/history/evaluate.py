@@ -18,7 +18,16 @@ from pathlib import Path
 from typing import Any
 
 from collsec.errors import CollsecError
+from collsec.history.calibration import (
+    BASELINE_INPUTS,
+    CALIBRATION_LAST_YEAR,
+    ProbabilityModel,
+    choose_variant,
+    fit_probability_model,
+    model_inputs,
+)
 from collsec.history.cases import ACTIONS, REVERSALS, Case, CasePrediction, predict_case
+from collsec.history.scores import base_rates, binary, scores
 from collsec.history.worlds import ORGS, HistoryParams
 from collsec.i18n import _
 
@@ -42,16 +51,53 @@ ALLOWED: dict[str, tuple[str, ...]] = {
 
 
 OUT_OF_SAMPLE: dict[str, Any] = {
-    "book": "heldout2",
-    "cases": 19,
-    "accuracy": 0.456,
-    "baseline": 0.702,
+    "book": "icb",
+    "train_to": 1979,
+    "test_from": 1980,
+    "cases": 0,
+    "brier_skill": {"designated": 0.0, "action": 0.0},
+    "logistic_skill": {"designated": 0.0, "action": 0.0},
 }
-"""The bundled parameter set's one clean out-of-sample score (docs/history.md,
-section 3): ``collsec cases evaluate heldout2``, a book coded before any
-prediction and scored once, against its own majority labels. ``collsec case``
-prints it beside every prediction; ``tests/history`` recomputes it, so it
+"""The time split of the bundled procedure (docs/history.md, section 3): the
+probability model chosen by cross-validation and fitted on the ICB book's
+crises to 1979, scored on those of 1980-1999, as Brier skill against the
+training years' base rates, beside the logistic baseline's. ``collsec case``
+prints it (:func:`trust_sentence`); ``tests/history`` recomputes it, so it
 cannot go stale when the model changes."""
+
+
+def trust_sentence(oos: dict[str, Any] | None = None) -> str:
+    """How far to trust a calibrated probability, in words (``collsec case``, the dashboard)."""
+    o = OUT_OF_SAMPLE if oos is None else oos
+    bss, lg = o["brier_skill"], o["logistic_skill"]
+
+    def word(x: float) -> str:
+        if x < 0.0:
+            return _("worse than the base rates")
+        if x < 0.05:
+            return _("no better than the base rates")
+        if x < 0.15:
+            return _("a little better than the base rates")
+        return _("clearly better than the base rates")
+
+    return _(
+        "How far to trust this: fitted on the crises to {a} and scored on the {n} crises "
+        "of {b}-1999, the probability of a finding was {wd} (Brier skill {d:+.2f}; a "
+        "logistic regression on the same inputs {ld:+.2f}) and that of measures {wa} "
+        "({m:+.2f}; logistic {lm:+.2f}). Skill 0 is a constant guess of the base rates; read "
+        "the diagnosis as the model's reasoning (docs/history.md)."
+    ).format(
+        a=o["train_to"],
+        b=o["test_from"],
+        n=o["cases"],
+        wd=word(bss["designated"]),
+        d=bss["designated"],
+        ld=lg["designated"],
+        wa=word(bss["action"]),
+        m=bss["action"],
+        lm=lg["action"],
+    )
+
 
 BUNDLED_BOOKS: tuple[str, ...] = ("heldout", "heldout2", "heldout3")
 """Case books shipped with the package, by name (``collsec cases evaluate heldout``)."""
@@ -215,6 +261,63 @@ def majority_labels(rows: list[BookRow]) -> dict[str, str]:
     return out
 
 
+def _split(
+    rows: list[BookRow], train_to: int | None, test_from: int | None
+) -> tuple[list[int], list[int]]:
+    """Indices of the training rows and of the scored rows."""
+    if train_to is None and test_from is None:
+        return [i for i, r in enumerate(rows) if r.case.year <= CALIBRATION_LAST_YEAR], list(
+            range(len(rows))
+        )
+    if train_to is None or test_from is None:
+        raise CollsecError(_("give both --train-to and --test-from"), field="--train-to")
+    if train_to > CALIBRATION_LAST_YEAR:
+        raise CollsecError(
+            _("fits read crises to {last} only").format(last=CALIBRATION_LAST_YEAR),
+            field="--train-to",
+        )
+    if test_from <= train_to:
+        raise CollsecError(_("must be after --train-to"), field="--test-from")
+    train = [i for i, r in enumerate(rows) if r.case.year <= train_to]
+    test = [i for i, r in enumerate(rows) if r.case.year >= test_from]
+    if not train:
+        raise CollsecError(
+            _("no crisis of the book is in the training years (to {y})").format(y=train_to),
+            field="--train-to",
+        )
+    if not test:
+        raise CollsecError(
+            _("no crisis of the book is in the test years (from {y})").format(y=test_from),
+            field="--test-from",
+        )
+    return train, test
+
+
+def _outcome_scores(
+    p_des: list[float],
+    p_act: list[dict[str, float]],
+    rows: list[BookRow],
+    reference: dict[str, dict[str, float]],
+) -> dict[str, dict[str, float | None]]:
+    return {
+        "designated": scores(
+            [binary(p) for p in p_des],
+            [r.recorded["designated"] for r in rows],
+            ("yes", "no"),
+            reference["designated"],
+        ),
+        "action": scores(p_act, [r.recorded["action"] for r in rows], ACTIONS, reference["action"]),
+    }
+
+
+def book_base_rates(rows: list[BookRow]) -> dict[str, dict[str, float]]:
+    """Frequency of each recorded finding and action label among ``rows``."""
+    return {
+        "designated": base_rates([r.recorded["designated"] for r in rows], ("yes", "no")),
+        "action": base_rates([r.recorded["action"] for r in rows], ACTIONS),
+    }
+
+
 def evaluate_book(
     rows: list[BookRow],
     *,
@@ -222,60 +325,191 @@ def evaluate_book(
     hp: HistoryParams | None = None,
     source: str = "<case book>",
     on_case: Callable[[str], None] | None = None,
+    train_to: int | None = None,
+    test_from: int | None = None,
+    base_rate_rows: list[BookRow] | None = None,
+    variant: str | None = None,
+    predictions: list[CasePrediction] | None = None,
+    fit_in_sample: bool = False,
 ) -> dict[str, Any]:
     """Predict every row and score it against the record.
+
+    Without a split, the probabilities are those of the parameter set's
+    calibration (``probability_model`` in ``params.yaml``; a parameter file
+    without one gives the simulated shares), and the baselines are fitted on
+    the book's rows to 1999. With ``train_to`` and ``test_from``, the
+    probability model and the baselines are fitted on the rows to
+    ``train_to`` and scored on the rows from ``test_from``: the time split.
+    The model's variant is ``variant``, else chosen by blocked
+    cross-validation within the training rows
+    (:func:`~collsec.history.calibration.choose_variant`).
+    ``fit_in_sample`` fits the model on the book's rows to 1999 instead
+    (``scripts/calibrate_cases.py``); ``predictions`` reuses simulations
+    already run, one per row.
 
     Returns
     -------
     dict
-        ``{"cases": [{"id", "predicted", "recorded", "correct", "line", "notes", ...}],
-        "accuracy": {"designated", "action", "reversed", "overall"},
-        "baseline": {"labels": {...}, "accuracy": {...}}}``: the baseline
-        predicts the book's most frequent label in every column
-        (:func:`majority_labels`).
+        ``{"cases": [{"id", "predicted", "recorded", "correct", "probabilities",
+        "simulated"}], "accuracy": {...}, "baseline": {"labels", "accuracy"},
+        "scores": {"designated": {"brier", "log_loss", "brier_skill",
+        "brier_reference"}, "action": {...}}, "baselines": {"constant": {...},
+        "logistic": {...}}, "base_rates": {...}, "split": {...}}``. The
+        ``baseline`` (majority labels) predicts the scored rows' most frequent
+        label in every column (:func:`majority_labels`); the Brier skill scores
+        are against ``base_rates``: the frequencies of ``base_rate_rows`` if
+        given, else of the training rows under a split, else of the book.
 
     Raises
     ------
     CollsecError
         If there is no row, a row names a state not in the system in its
-        year, or an organisation that did not exist (the message names the row).
+        year, or an organisation that did not exist (the message names the
+        row); for a split that is impossible or reads a crisis after 1999.
     """
+    from collsec.history.worlds import load_history_params
+
     if not rows:
         raise CollsecError(_("a case book needs at least one case"), source=source)
-    cases: list[dict[str, Any]] = []
-    hits = dict.fromkeys(OUTCOMES, 0)
+    hp = hp or load_history_params()
+    train_idx, test_idx = _split(rows, train_to, test_from)
+    if predictions is not None and len(predictions) != len(rows):
+        raise CollsecError(_("one prediction per row is needed"), field="predictions")
+    preds: list[CasePrediction] = list(predictions or [])
     for k, row in enumerate(rows):
+        if predictions is not None:
+            break
         try:
-            pred: CasePrediction = predict_case(row.case, data_dir=data_dir, hp=hp)
+            preds.append(predict_case(row.case, data_dir=data_dir, hp=hp))
         except CollsecError as err:
             raise CollsecError(
                 err.message, source=source, line=k + 2, field=err.field or "row"
             ) from None
-        labels = pred.labels()
+        if on_case is not None:
+            on_case(row.case.id)
+    inputs = [model_inputs(p.p_designated, p.p_action, p.inputs) for p in preds]
+    split = train_to is not None
+    cv: dict[str, dict[str, float]] = {}
+    if variant is not None:
+        chosen = variant
+    elif split or fit_in_sample:
+        # The procedure, not one variant, is under test: choose within the training rows.
+        chosen, cv = (
+            choose_variant(
+                [inputs[i] for i in train_idx],
+                [rows[i].case.year for i in train_idx],
+                [rows[i].recorded["designated"] for i in train_idx],
+                [rows[i].recorded["action"] for i in train_idx],
+            )
+            if len(train_idx) >= 4
+            else ("sim", {})
+        )
+    else:
+        chosen = str(hp.probability_model.get("variant") or "sim")
+
+    def fit(name: str, idx: list[int]) -> ProbabilityModel:
+        return fit_probability_model(
+            [inputs[i] for i in idx],
+            [rows[i].case.year for i in idx],
+            [rows[i].recorded["designated"] for i in idx],
+            [rows[i].recorded["action"] for i in idx],
+            name,
+        )
+
+    model: ProbabilityModel | None = None
+    if split or fit_in_sample:
+        model = fit(chosen, train_idx) if train_idx else None
+    elif hp.probability_model:
+        model = ProbabilityModel.from_dict(hp.probability_model)
+    scored = [rows[i] for i in test_idx]
+    scored_inputs = [inputs[i] for i in test_idx]
+    if model is not None:
+        m_des, m_act = model.predict(scored_inputs)
+    else:
+        m_des = [preds[i].p_designated for i in test_idx]
+        m_act = [dict(preds[i].p_action) for i in test_idx]
+    train_rows = [rows[i] for i in train_idx]
+    if base_rate_rows is not None:
+        reference, ref_from = book_base_rates(base_rate_rows), "given"
+    elif split:
+        reference, ref_from = book_base_rates(train_rows), "training"
+    else:
+        reference, ref_from = book_base_rates(rows), "book"
+    cases: list[dict[str, Any]] = []
+    hits = dict.fromkeys(OUTCOMES, 0)
+    for row, i, pd_, pa in zip(scored, test_idx, m_des, m_act, strict=True):
+        pred = preds[i]
+        labels = {
+            "designated": "yes" if pd_ >= 0.5 else "no",
+            "action": max(ACTIONS, key=lambda a: (pa[a], -ACTIONS.index(a))),
+            "reversed": pred.reversed,
+        }
         correct = {c: labels[c] == row.recorded[c] for c in OUTCOMES}
         for c in OUTCOMES:
             hits[c] += int(correct[c])
         cases.append(
             {
                 "id": row.case.id,
+                "year": row.case.year,
                 "predicted": labels,
                 "recorded": dict(row.recorded),
                 "correct": correct,
                 "probabilities": {
+                    "designated": float(pd_),
+                    "action": {a: float(pa[a]) for a in ACTIONS},
+                    "reversed": pred.p_reversed,
+                },
+                "simulated": {
                     "designated": pred.p_designated,
                     "action": pred.p_action,
                     "reversed": pred.p_reversed,
                 },
-                "line": k + 2,
+                "inputs": pred.inputs,
+                "line": i + 2,
                 "notes": list(pred.notes),
             }
         )
-        if on_case is not None:
-            on_case(row.case.id)
-    n = len(rows)
+    n = max(len(scored), 1)
     acc = {c: hits[c] / n for c in OUTCOMES}
     acc["overall"] = sum(hits.values()) / (3 * n)
-    labels = majority_labels(rows)
-    base = {c: sum(r.recorded[c] == labels[c] for r in rows) / n for c in labels}
-    base["overall"] = sum(base.values()) / 3
-    return {"cases": cases, "accuracy": acc, "baseline": {"labels": labels, "accuracy": base}}
+    labels = majority_labels(scored) if scored else {}
+    base = {c: sum(r.recorded[c] == labels[c] for r in scored) / n for c in labels}
+    base["overall"] = sum(base.values()) / 3 if scored else 0.0
+    baselines: dict[str, Any] = {}
+    if train_rows:
+        const = book_base_rates(train_rows)
+        baselines["constant"] = {
+            "probabilities": const,
+            "scores": _outcome_scores(
+                [const["designated"]["yes"]] * len(scored),
+                [dict(const["action"])] * len(scored),
+                scored,
+                reference,
+            ),
+        }
+        logit = fit("logistic", train_idx)
+        l_des, l_act = logit.predict(scored_inputs)
+        baselines["logistic"] = {
+            "inputs": list(BASELINE_INPUTS),
+            "fit": {"finding": logit.finding.to_dict(), "action": logit.action.to_dict()},
+            "scores": _outcome_scores(l_des, l_act, scored, reference),
+        }
+    return {
+        "cases": cases,
+        "accuracy": acc,
+        "baseline": {"labels": labels, "accuracy": base},
+        "scores": _outcome_scores(m_des, m_act, scored, reference),
+        "baselines": baselines,
+        "base_rates": {"from": ref_from, **reference},
+        "model": {
+            "variant": model.variant if model is not None else "simulated shares",
+            "fitted": bool(split or fit_in_sample),
+            "cross_validated_log_loss": cv,
+        },
+        "split": {
+            "train_to": train_to,
+            "test_from": test_from,
+            "training_rows": len(train_rows),
+            "scored_rows": len(scored),
+        },
+    }

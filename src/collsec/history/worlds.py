@@ -157,6 +157,7 @@ class HistoryParams:
     overrides: dict[str, Any] = field(default_factory=dict)
     obligation: dict[str, float] = field(default_factory=dict)
     instruments: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    probability_model: dict[str, Any] = field(default_factory=dict)
 
     def with_(self, **changes: Any) -> HistoryParams:
         """Return a copy with fields replaced."""
@@ -178,6 +179,7 @@ HISTORY_KEYS: tuple[str, ...] = (
     "overrides",
     "obligation",
     "instruments",
+    "probability_model",
 )
 """The keys of a history parameter file (``params.yaml``); any other is an error."""
 
@@ -306,6 +308,7 @@ def load_history_params(path: Path | str | None = None) -> HistoryParams:
             for k, v in _table(raw, "obligation", source).items()
         },
         instruments={k: tuple(str(x) for x in v) for k, v in instruments.items()},
+        probability_model=_table(raw, "probability_model", source),
     )
     if not 0.0 <= hp.reversed_low <= hp.reversed_high <= 1.0:
         raise CollsecError(_("need 0 <= low <= high <= 1"), source=source, field="reversed_cutoffs")
