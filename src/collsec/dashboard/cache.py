@@ -147,3 +147,24 @@ def warm() -> threading.Thread | None:
     t = threading.Thread(target=_warm_all, name="collsec-warm", daemon=True)
     t.start()
     return t
+
+
+@st.cache_resource(show_spinner=False)
+def icb_book() -> list[tuple[Any, dict[str, str]]]:
+    """The ICB case book (``collsec cases from-icb``), built once from the data folder.
+
+    Rows are read back through :func:`collsec.history.evaluate.read_case_book`,
+    so they are validated as any case book is.
+    """
+    import tempfile
+    from pathlib import Path
+
+    from collsec.history.evaluate import read_case_book
+    from collsec.history.icb import icb_case_book, write_icb_book
+
+    book = icb_case_book(None)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "icb.csv"
+        write_icb_book(book, path)
+        rows = read_case_book(path)
+    return [(r.case, dict(r.recorded)) for r in rows]
