@@ -215,12 +215,21 @@ def test_every_chapter_variant_is_a_valid_scenario() -> None:
         for v in ch.variants:
             sc = runs.variant_scenario(ch, v.key)
             assert sc.replications == ch.replications
-            assert runs.estimate_seconds(sc, [v.regime]) < runs.MAX_SECONDS
+            assert runs.refusal(sc, [v.regime]) is None
 
 
-def test_run_cost_counts_state_years() -> None:
-    sc = load_scenario("default").replace(replications=10, horizon=50)
-    assert runs.state_years(sc, ["self_help", "collective_security"]) == 10 * 50 * 40 * 2
+def test_a_long_run_is_refused_with_its_time() -> None:
+    sc = load_scenario("default").replace(replications=20_000, horizon=200)
+    reason = runs.refusal(sc, ["self_help", "collective_security"])
+    assert reason is not None
+    assert reason.startswith("20000 replications x 200 years x 40 states x 2 regime(s) would take")
+
+
+def test_a_run_beyond_the_memory_is_refused_with_its_size() -> None:
+    sc = load_scenario("default").replace(replications=10_000_000, horizon=100_000)
+    reason = runs.refusal(sc, ["self_help"])
+    assert reason is not None
+    assert "more than the" in reason
 
 
 # --------------------------------------------------------------------------- upload

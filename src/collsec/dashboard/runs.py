@@ -11,7 +11,7 @@ import warnings
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from collsec import findings
+from collsec import budget, findings
 from collsec.api import simulate
 from collsec.dashboard.chapters import NO_DIFFERENCE, CaseVariant, Chapter, Question
 from collsec.errors import UnknownNameError
@@ -163,24 +163,31 @@ def predict_variant(
         )
 
 
-STATE_YEARS_PER_SECOND = 300_000.0
-"""State-years the NumPy engine steps per second on one core with the crisis log
-kept (default world, 20 x 100 x 40 x 2 regimes in about 0.5 s on the 2-core CI
-machine: ``benchmarks/dashboard_runs.py``); the basis of :func:`estimate_seconds`."""
-
 MAX_SECONDS = 30.0
-"""The longest sandbox run the app starts; a larger one is refused with its estimate."""
+"""The longest sandbox run the app starts (by :func:`collsec.budget.estimate`); a
+larger one, or one above the machine's memory (:func:`collsec.budget.check`),
+is refused with its estimated cost."""
 
 
-def state_years(sc: Scenario, regimes: Sequence[str]) -> int:
-    """State-years a run of ``sc`` under ``regimes`` steps (its cost)."""
-    n = len(sc.world.states) if sc.world.kind == "explicit" else sc.world.n_states
-    return int(sc.replications) * int(sc.horizon) * int(n) * max(len(regimes), 1)
-
-
-def estimate_seconds(sc: Scenario, regimes: Sequence[str]) -> float:
-    """Estimated seconds of a sandbox run on this machine (see :data:`STATE_YEARS_PER_SECOND`)."""
-    return state_years(sc, regimes) / STATE_YEARS_PER_SECOND
+def refusal(sc: Scenario, regimes: Sequence[str]) -> str | None:
+    """Why a sandbox run is refused (its estimated cost), or None when it may start."""
+    try:
+        est = budget.check(sc, regimes=len(regimes), engine="numpy")
+    except budget.BudgetError as err:
+        return err.message
+    if est.seconds > MAX_SECONDS:
+        return _(
+            "{reps} replications x {years} years x {n} states x {k} regime(s) would take "
+            "{estimate}; a teaching run may take {limit}: use fewer replications, years or regimes"
+        ).format(
+            reps=sc.replications,
+            years=sc.horizon,
+            n=budget.n_states(sc),
+            k=len(regimes),
+            estimate=est.describe(),
+            limit=budget.format_seconds(MAX_SECONDS),
+        )
+    return None
 
 
 def run_sandbox(
