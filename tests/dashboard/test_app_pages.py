@@ -1,4 +1,4 @@
-"""Page logic with Streamlit's AppTest: predict, run, reveal; URL state; language; sandbox; history."""
+"""Page logic with Streamlit's AppTest: predict, run, reveal; URL; language; sandbox; history."""
 
 from __future__ import annotations
 
@@ -104,7 +104,7 @@ def test_explore_refuses_a_run_too_large_with_its_cost(app_path: str) -> None:
     at = app(app_path, page="explore", reps="100000", years="1000")
     no_exception(at)
     assert "too large for this machine" in at.error[0].value
-    assert "state-years" in at.error[0].value
+    assert "100000 replications x 1000 years x 40 states" in at.error[0].value
     assert not [b for b in at.button if b.key == "run_sandbox"]
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 from types import SimpleNamespace
 
-import numpy as np
 import pytest
 from typer.testing import CliRunner
 
@@ -157,23 +156,49 @@ def test_thread_language_is_the_threads_own() -> None:
 
 
 def _cmp(values: dict[str, list[float]]) -> SimpleNamespace:
+    """Stand-in results whose ``intervals()`` are the given (mean, low, high)."""
     return SimpleNamespace(
         results={
-            k: SimpleNamespace(per_replication={"war_rate": np.array(v)}) for k, v in values.items()
+            k: SimpleNamespace(intervals=lambda v=v: {"war_rate": tuple(v)})
+            for k, v in values.items()
         }
     )
 
 
-def test_the_answer_is_the_option_clear_of_the_others() -> None:
-    q = Question("q", "?", "war_rate", "highest", ("a", "b"))
-    assert runs.answer(q, _cmp({"a": [1.0, 1.1, 0.9], "b": [0.1, 0.2, 0.15]})) == "a"
-    low = Question("q", "?", "war_rate", "lowest", ("a", "b"))
-    assert runs.answer(low, _cmp({"a": [1.0, 1.1, 0.9], "b": [0.1, 0.2, 0.15]})) == "b"
+def test_a_ranking_is_answered_by_the_option_clear_of_the_others() -> None:
+    q = Question("q", "?", "war_rate", "highest", ("a", "b", "c"))
+    cmp = _cmp({"a": [1.0, 0.9, 1.1], "b": [0.1, 0.0, 0.2], "c": [0.5, 0.4, 0.6]})
+    assert runs.answer(q, cmp) == "a"
+    low = Question("q", "?", "war_rate", "lowest", ("a", "b", "c"))
+    assert runs.answer(low, cmp) == "b"
 
 
 def test_overlapping_intervals_give_no_clear_difference() -> None:
     q = Question("q", "?", "war_rate", "highest", ("a", "b"))
-    assert runs.answer(q, _cmp({"a": [1.0, 0.0, 2.0], "b": [0.9, 0.1, 1.8]})) == NO_DIFFERENCE
+    assert runs.answer(q, _cmp({"a": [1.0, 0.5, 1.5], "b": [0.9, 0.4, 1.4]})) == NO_DIFFERENCE
+
+
+@pytest.mark.parametrize(
+    ("verdict", "pick", "expected"),
+    [
+        ("holds", "highest", "self_help"),
+        ("holds", "lowest", "collective_security"),
+        ("fails", "highest", "collective_security"),
+        ("undecided", "highest", NO_DIFFERENCE),
+    ],
+)
+def test_a_question_between_two_regimes_is_answered_by_its_finding(
+    verdict: str, pick: str, expected: str
+) -> None:
+    """C14: arms share, self-help minus collective security; holds means self-help arms more."""
+    from collsec import findings
+
+    contrast = runs.contrast_of("arms_share")
+    f = findings.Finding(contrast.claim, _(contrast.statement), 0.03, (0.01, 0.05), verdict)
+    q = Question("arms", "?", "arms_share", pick, ("self_help", "collective_security"))
+    # The ranking would say the opposite: the finding decides.
+    cmp = _cmp({})
+    assert runs.answer(q, cmp, [f]) == expected
 
 
 def test_overrides_reach_into_lists() -> None:
@@ -190,12 +215,21 @@ def test_every_chapter_variant_is_a_valid_scenario() -> None:
         for v in ch.variants:
             sc = runs.variant_scenario(ch, v.key)
             assert sc.replications == ch.replications
-            assert runs.estimate_seconds(sc, [v.regime]) < runs.MAX_SECONDS
+            assert runs.refusal(sc, [v.regime]) is None
 
 
-def test_run_cost_counts_state_years() -> None:
-    sc = load_scenario("default").replace(replications=10, horizon=50)
-    assert runs.state_years(sc, ["self_help", "collective_security"]) == 10 * 50 * 40 * 2
+def test_a_long_run_is_refused_with_its_time() -> None:
+    sc = load_scenario("default").replace(replications=20_000, horizon=200)
+    reason = runs.refusal(sc, ["self_help", "collective_security"])
+    assert reason is not None
+    assert reason.startswith("20000 replications x 200 years x 40 states x 2 regime(s) would take")
+
+
+def test_a_run_beyond_the_memory_is_refused_with_its_size() -> None:
+    sc = load_scenario("default").replace(replications=10_000_000, horizon=100_000)
+    reason = runs.refusal(sc, ["self_help"])
+    assert reason is not None
+    assert "more than the" in reason
 
 
 # --------------------------------------------------------------------------- upload

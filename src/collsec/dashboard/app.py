@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from collsec.dashboard import session, urlstate
+from collsec.dashboard import cache, session, urlstate
 from collsec.i18n import _, available_languages, get_language, set_thread_language
 
 LANGUAGE_NAMES = {"en": "English", "id": "Bahasa Indonesia"}
@@ -35,6 +35,7 @@ def _page_label(page: str) -> str:
 def main() -> None:
     """Draw the app once (Streamlit calls the script on every interaction)."""
     st.set_page_config(page_title="collsec", layout="wide", initial_sidebar_state="auto")
+    cache.warm()
     s = session.state()
     langs = available_languages()
     # This session's language, in this run's thread only: another user's

@@ -108,3 +108,63 @@ def replication_run(scenario_json: str, regime: str, replication: int) -> Simula
 def case_prediction(cv: CaseVariant, data_dir: str | None) -> CasePrediction:
     """One crisis predicted (``collsec case``)."""
     return runs.predict_variant(cv, data_dir)
+
+
+WARM_ENV = "COLLSEC_DASHBOARD_WARM"
+"""Set to ``1`` (``collsec dashboard`` does) to run every guided chapter once at server start."""
+
+
+def _warm_all() -> None:
+    import os
+    import warnings
+
+    from collsec.dashboard.chapters import CHAPTERS
+    from collsec.errors import CollsecError
+
+    warnings.simplefilter("ignore")
+    for ch in CHAPTERS:
+        if ch.historical:
+            try:
+                for cv in ch.cases:
+                    runs.predict_variant(cv, os.environ.get("COLLSEC_DATA_DIR"))
+            except CollsecError:
+                continue  # no data: the page says so when asked
+        else:
+            chapter_run(ch.number, ch.seed)
+
+
+@st.cache_resource
+def warm() -> threading.Thread | None:
+    """Start running every guided chapter in the background, once per server.
+
+    A lecturer's first click then finds its chapter already run (the store
+    holds it); each chapter is also fast on its own (``benchmarks/dashboard_runs.py``).
+    """
+    import os
+
+    if os.environ.get(WARM_ENV) != "1":
+        return None
+    t = threading.Thread(target=_warm_all, name="collsec-warm", daemon=True)
+    t.start()
+    return t
+
+
+@st.cache_resource(show_spinner=False)
+def icb_book() -> list[tuple[Any, dict[str, str]]]:
+    """The ICB case book (``collsec cases from-icb``), built once from the data folder.
+
+    Rows are read back through :func:`collsec.history.evaluate.read_case_book`,
+    so they are validated as any case book is.
+    """
+    import tempfile
+    from pathlib import Path
+
+    from collsec.history.evaluate import read_case_book
+    from collsec.history.icb import icb_case_book, write_icb_book
+
+    book = icb_case_book(None)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "icb.csv"
+        write_icb_book(book, path)
+        rows = read_case_book(path)
+    return [(r.case, dict(r.recorded)) for r in rows]

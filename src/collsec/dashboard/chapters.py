@@ -185,8 +185,8 @@ CHAPTERS: tuple[Chapter, ...] = (
             Question(
                 "weak",
                 N_("Which loses fewer weak states?"),
-                "weak_deaths",
-                "lowest",
+                "weak_survival",
+                "highest",
                 ("self_help", "collective_security"),
             ),
             Question(
@@ -197,7 +197,8 @@ CHAPTERS: tuple[Chapter, ...] = (
                 ("self_help", "collective_security"),
             ),
         ),
-        replications=48,
+        replications=40,
+        years=80,
         plots=("survival_by_quartile", "arms_over_time"),
     ),
     Chapter(
@@ -214,7 +215,7 @@ CHAPTERS: tuple[Chapter, ...] = (
                 allow_none=False,
             ),
         ),
-        replications=16,
+        replications=12,
         years=80,
         plots=("metrics_over_time",),
     ),
@@ -232,8 +233,8 @@ CHAPTERS: tuple[Chapter, ...] = (
                 allow_none=False,
             ),
         ),
-        replications=20,
-        years=80,
+        replications=16,
+        years=60,
         plots=("metrics_over_time",),
     ),
     Chapter(
@@ -249,9 +250,9 @@ CHAPTERS: tuple[Chapter, ...] = (
         ),
         questions=(
             Question(
-                "deterred",
-                N_("Which deters more attacks?"),
-                "deterred_rate",
+                "covered",
+                N_("Which answers more of the wars, wars among members included?"),
+                "covered_share",
                 "highest",
                 ("collective_defense", "collective_security"),
             ),

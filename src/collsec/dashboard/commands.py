@@ -89,6 +89,7 @@ def server_environment(lang: str | None, data_dir: Path | None) -> dict[str, str
         For a language without a catalog, or a data folder that does not exist.
     """
     env = dict(os.environ)
+    env["COLLSEC_DASHBOARD_WARM"] = "1"
     if lang is not None:
         if lang not in available_languages():
             raise CollsecError(

@@ -14,10 +14,11 @@ from typing import Any
 import streamlit as st
 from pydantic import ValidationError
 
+from collsec import budget, findings
 from collsec.dashboard import cache, network, runs, session, ui, words
 from collsec.errors import CollsecError
 from collsec.i18n import _, regime_label
-from collsec.results import SUMMARY_METRICS
+from collsec.results import SUMMARY_METRICS, interval_caption
 from collsec.scenario import (
     REGIMES,
     Scenario,
@@ -156,19 +157,15 @@ def render(s: dict[str, Any]) -> None:
     if not regimes:
         st.info(_("Choose at least one regime."))
         return
-    secs = runs.estimate_seconds(sc, regimes)
-    if secs > runs.MAX_SECONDS:
-        st.error(
-            _(
-                "This run is too large for this machine: {sy:,} state-years, about {secs:.0f} s "
-                "(the limit is {limit:.0f} s). Use fewer replications, years or regimes."
-            ).format(sy=runs.state_years(sc, regimes), secs=secs, limit=runs.MAX_SECONDS)
-        )
+    refused = runs.refusal(sc, regimes)
+    if refused is not None:
+        st.error(_("This run is too large for this machine: {reason}.").format(reason=refused))
         return
+    est = budget.estimate(sc, regimes=len(regimes), engine="numpy")
     if st.button(_("Run the sandbox"), type="primary", key="run_sandbox"):
         s["go"] = True
     if not s.get("go"):
-        st.caption(_("Estimated time: about {secs:.1f} s.").format(secs=secs))
+        st.caption(_("Estimated cost: {estimate}.").format(estimate=est.describe()))
         return
     bar = st.progress(0.0, text=_("Running..."))
     total = sc.replications * sc.horizon * len(regimes)
@@ -195,8 +192,11 @@ def _results(s: dict[str, Any], sc: Scenario, cmp: Any) -> None:
                 "-" if v["mean"] is None else f"{v['mean']:.3g} [{v['low']:.3g}, {v['high']:.3g}]"
             )
         table.append(row)
-    st.caption(_("mean over replications [95% interval of the mean]"))
+    st.caption(interval_caption())
     st.dataframe(table, hide_index=True, width="stretch")
+    found = findings.findings_from_comparison(cmp)
+    if found:
+        ui.findings_table(found)
     tabs = st.tabs(
         [
             _("Metrics over time"),

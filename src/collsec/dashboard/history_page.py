@@ -18,15 +18,16 @@ from collsec.errors import CollsecError
 from collsec.history.cases import Case
 from collsec.history.evaluate import (
     BUNDLED_BOOKS,
-    OUT_OF_SAMPLE,
     OUTCOMES,
     read_case_book,
     resolve_case_book,
+    trust_sentence,
 )
 from collsec.history.worlds import RULES
 from collsec.i18n import _
 
 CHAPTER_BOOK = "chapters"
+ICB_BOOK = "icb"
 BY_HAND = "hand"
 
 
@@ -52,18 +53,10 @@ def _book_cases(book: str) -> list[tuple[Case, dict[str, str]]]:
                 if cv.recorded and not cv.add_members and cv.case.id not in seen:
                     seen[cv.case.id] = (cv.case, dict(cv.recorded))
         return list(seen.values())
+    if book == ICB_BOOK:
+        return cache.icb_book()
     rows = read_case_book(resolve_case_book(book))
     return [(r.case, dict(r.recorded)) for r in rows]
-
-
-def _trust() -> str:
-    return _(
-        "How far to trust this: on {n} crises coded after the model was fixed, its "
-        "labels were right {acc:.0%} of the time, a constant guess {base:.0%}. Read the "
-        "diagnosis as the model's reasoning, not as a forecast (docs/history.md)."
-    ).format(
-        n=OUT_OF_SAMPLE["cases"], acc=OUT_OF_SAMPLE["accuracy"], base=OUT_OF_SAMPLE["baseline"]
-    )
 
 
 def render(s: dict[str, Any]) -> None:
@@ -75,8 +68,12 @@ def render(s: dict[str, Any]) -> None:
             "change one thing and predict again."
         )
     )
-    books = [CHAPTER_BOOK, *BUNDLED_BOOKS, BY_HAND]
-    names = {CHAPTER_BOOK: _("the chapters' crises"), BY_HAND: _("enter a crisis by hand")}
+    books = [CHAPTER_BOOK, *BUNDLED_BOOKS, ICB_BOOK, BY_HAND]
+    names = {
+        CHAPTER_BOOK: _("the chapters' crises"),
+        ICB_BOOK: _("ICB (built from the data)"),
+        BY_HAND: _("enter a crisis by hand"),
+    }
     book = st.radio(
         _("Crises from"),
         books,
@@ -262,4 +259,4 @@ def _predict(s: dict[str, Any], case: Case, recorded: dict[str, str]) -> None:
             )
         else:
             st.markdown(_("nobody joins the victim in 5% of the draws or more"))
-    st.info(_trust())
+    st.info(trust_sentence())

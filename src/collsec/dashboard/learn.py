@@ -6,12 +6,12 @@ from typing import Any
 
 import streamlit as st
 
+from collsec import findings
 from collsec.dashboard import cache, runs, session, ui, words
 from collsec.dashboard.chapters import CHAPTERS, NO_DIFFERENCE, Chapter, chapter
 from collsec.dashboard.content import chapter_text
 from collsec.errors import CollsecError
 from collsec.i18n import _, get_language
-from collsec.results import mean_interval
 
 OUTCOME_NAMES = {
     "designated": "designated",
@@ -118,10 +118,11 @@ def _synthetic(ch: Chapter, s: dict[str, Any], text: dict[str, str]) -> None:
 
     cmp = cache.chapter_run(ch.number, ch.seed, advance)
     bar.empty()
+    found = findings.findings_from_results(cmp.results)
     st.subheader(_("The answer"))
     labels = {v.key: _(v.label) for v in ch.variants}
     for q in ch.questions:
-        truth = runs.answer(q, cmp)
+        truth = runs.answer(q, cmp, found)
         guess = choices[q.key]
         cols = st.columns(2)
         cols[0].metric(_("Your prediction"), _option_label(ch, guess or ""))
@@ -136,7 +137,7 @@ def _synthetic(ch: Chapter, s: dict[str, Any], text: dict[str, str]) -> None:
             )
         rows = []
         for o in q.options:
-            m, lo, hi = mean_interval(cmp.results[o].per_replication[q.metric])
+            m, lo, hi = runs.metric_interval(cmp.results[o], q.metric)
             rows.append(
                 {
                     _("world"): labels[o],
@@ -146,34 +147,40 @@ def _synthetic(ch: Chapter, s: dict[str, Any], text: dict[str, str]) -> None:
             )
         st.caption(_(runs.METRIC_MEANINGS.get(q.metric, q.metric)))
         st.table(rows)
+    if found:
+        ui.findings_table(found)
     for name in ch.plots:
         ui.chart(name, cmp.results, labels)
     _why(ch, cmp, labels)
 
 
 def _why(ch: Chapter, cmp: Any, labels: dict[str, str]) -> None:
-    """The diagnosis in words: which conditions failed, in the runs' crises."""
+    """The diagnosis in words: which condition failed most often in each run's crises."""
+    del ch
     st.subheader(_("Why: the diagnosis in words"))
     for key, res in cmp.results.items():
-        fails = runs.condition_failures(res.crises)
-        if not fails:
+        conds = findings.condition_findings(res)
+        if not conds:
             st.markdown(
                 _("**{world}**: no arrangement was called on, so no condition applies.").format(
                     world=labels[key]
                 )
             )
             continue
-        worst = max(fails, key=lambda c: fails[c])
+        worst = max(conds, key=lambda f: f.effect)
         st.markdown(
             _(
                 "**{world}**: in {n} crises, the condition that failed most often was {cond} "
-                "({name}), in {share:.0%} of them."
+                "({name}), in {share:.0%} of them [{low:.0%}, {high:.0%}]: {verdict}."
             ).format(
                 world=labels[key],
                 n=len(res.crises),
-                cond=worst,
-                name=_(words.CONDITION_NAMES[worst]),
-                share=fails[worst],
+                cond=worst.claim,
+                name=_(words.CONDITION_NAMES[worst.claim]),
+                share=worst.effect,
+                low=worst.interval[0],
+                high=worst.interval[1],
+                verdict=findings.verdict_label(worst.verdict),
             )
         )
         wars = res.crises[res.crises["outcome"] != "deterred"]

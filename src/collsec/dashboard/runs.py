@@ -11,12 +11,19 @@ import warnings
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from collsec import budget, findings
 from collsec.api import simulate
 from collsec.dashboard.chapters import NO_DIFFERENCE, CaseVariant, Chapter, Question
 from collsec.errors import UnknownNameError
 from collsec.history.cases import CasePrediction, predict_case
-from collsec.i18n import _
-from collsec.results import Comparison, SimulationResult, mean_interval
+from collsec.i18n import N_, _
+from collsec.results import (
+    SUMMARY_METRICS,
+    Comparison,
+    SimulationResult,
+    covered_share,
+    interval_of_mean,
+)
 from collsec.scenario import Scenario, load_scenario, scenario_from_data
 
 Progress = Callable[[int], None]
@@ -81,17 +88,53 @@ def run_chapter(
     return Comparison(results)
 
 
-def answer(question: Question, comparison: Comparison) -> str:
+def metric_interval(result: SimulationResult, metric: str) -> tuple[float, float, float]:
+    """Mean of ``metric`` over replications and its 95% interval, the results' own method.
+
+    ``covered_share`` (C2) is the share of wars an arrangement covered
+    (:func:`collsec.results.covered_share`); any other name is a summary metric.
+    """
+    if metric == "covered_share":
+        return interval_of_mean(covered_share(result), result.bootstrap())
+    return result.intervals()[metric]
+
+
+def contrast_of(metric: str) -> Any:
+    """The regime contrast of :mod:`collsec.findings` that measures ``metric``, or None."""
+    return next((c for c in findings.CONTRASTS if c.metric == metric), None)
+
+
+def finding_for(question: Question, found: Sequence[findings.Finding]) -> findings.Finding | None:
+    """The finding that answers ``question``: a contrast on its metric between its two options."""
+    c = contrast_of(question.metric)
+    if c is None or len(question.options) != 2 or c.other not in question.options:
+        return None
+    statement = _(c.statement)
+    return next((f for f in found if f.claim == c.claim and f.statement == statement), None)
+
+
+def answer(
+    question: Question, comparison: Comparison, found: Sequence[findings.Finding] = ()
+) -> str:
     """The option that answers ``question``, or :data:`NO_DIFFERENCE`.
 
-    The option with the lowest (highest) mean answers when its 95% interval
-    lies wholly below (above) every other option's; otherwise the run cannot
-    tell them apart, and the answer is :data:`NO_DIFFERENCE`.
+    A question between two regimes that :mod:`collsec.findings` contrasts is
+    answered by that finding's verdict (its effect is oriented: positive means
+    the regime the claim favours has the higher value). A question that ranks a
+    chapter's variants is answered by their 95% intervals: the option with the
+    lowest (highest) mean when its interval lies wholly below (above) every
+    other option's; otherwise the run cannot tell them apart.
     """
-    stats = {
-        o: mean_interval(comparison.results[o].per_replication[question.metric])
-        for o in question.options
-    }
+    f = finding_for(question, found)
+    if f is not None:
+        c = contrast_of(question.metric)
+        cs = next(o for o in question.options if o != c.other)
+        higher, lower = (cs, c.other) if c.higher == "cs" else (c.other, cs)
+        if f.verdict == "undecided":
+            return NO_DIFFERENCE
+        top, bottom = (higher, lower) if f.verdict == "holds" else (lower, higher)
+        return top if question.pick == "highest" else bottom
+    stats = {o: metric_interval(comparison.results[o], question.metric) for o in question.options}
     sign = 1.0 if question.pick == "lowest" else -1.0
     best = min(stats, key=lambda o: sign * stats[o][0])
     _m, lo, hi = stats[best]
@@ -120,24 +163,31 @@ def predict_variant(
         )
 
 
-STATE_YEARS_PER_SECOND = 300_000.0
-"""State-years the NumPy engine steps per second on one core with the crisis log
-kept (default world, 20 x 100 x 40 x 2 regimes in about 0.5 s on the 2-core CI
-machine: ``benchmarks/dashboard_runs.py``); the basis of :func:`estimate_seconds`."""
-
 MAX_SECONDS = 30.0
-"""The longest sandbox run the app starts; a larger one is refused with its estimate."""
+"""The longest sandbox run the app starts (by :func:`collsec.budget.estimate`); a
+larger one, or one above the machine's memory (:func:`collsec.budget.check`),
+is refused with its estimated cost."""
 
 
-def state_years(sc: Scenario, regimes: Sequence[str]) -> int:
-    """State-years a run of ``sc`` under ``regimes`` steps (its cost)."""
-    n = len(sc.world.states) if sc.world.kind == "explicit" else sc.world.n_states
-    return int(sc.replications) * int(sc.horizon) * int(n) * max(len(regimes), 1)
-
-
-def estimate_seconds(sc: Scenario, regimes: Sequence[str]) -> float:
-    """Estimated seconds of a sandbox run on this machine (see :data:`STATE_YEARS_PER_SECOND`)."""
-    return state_years(sc, regimes) / STATE_YEARS_PER_SECOND
+def refusal(sc: Scenario, regimes: Sequence[str]) -> str | None:
+    """Why a sandbox run is refused (its estimated cost), or None when it may start."""
+    try:
+        est = budget.check(sc, regimes=len(regimes), engine="numpy")
+    except budget.BudgetError as err:
+        return err.message
+    if est.seconds > MAX_SECONDS:
+        return _(
+            "{reps} replications x {years} years x {n} states x {k} regime(s) would take "
+            "{estimate}; a teaching run may take {limit}: use fewer replications, years or regimes"
+        ).format(
+            reps=sc.replications,
+            years=sc.horizon,
+            n=budget.n_states(sc),
+            k=len(regimes),
+            estimate=est.describe(),
+            limit=budget.format_seconds(MAX_SECONDS),
+        )
+    return None
 
 
 def run_sandbox(
@@ -157,28 +207,8 @@ def one_replication(sc: Scenario, regime: str, replication: int) -> SimulationRe
     return simulate(one, regime, first_replication=replication, engine="numpy")
 
 
-def condition_failures(crises: Any) -> dict[str, float]:
-    """Share of the crises of a log in which each condition failed (of those it applied to)."""
-    out: dict[str, float] = {}
-    if crises is None or not len(crises):
-        return out
-    from collsec.diagnosis import CONDITIONS
-
-    for c in CONDITIONS:
-        col = crises.get(f"{c}_holds")
-        if col is None:
-            continue
-        known = col.dropna()
-        if len(known):
-            out[c] = float((known == False).mean())  # noqa: E712 - object column of bools
-    return out
-
-
-def _metric_meanings() -> dict[str, str]:
-    from collsec.results import SUMMARY_METRICS
-
-    return dict(SUMMARY_METRICS)
-
-
-METRIC_MEANINGS: dict[str, str] = _metric_meanings()
-"""Each metric's meaning (message ids of :data:`collsec.results.SUMMARY_METRICS`)."""
+METRIC_MEANINGS: dict[str, str] = {
+    **SUMMARY_METRICS,
+    "covered_share": N_("share of wars covered by an arrangement (C2)"),
+}
+"""Each metric's meaning, as a message id (:data:`collsec.results.SUMMARY_METRICS`)."""

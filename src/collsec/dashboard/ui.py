@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import streamlit as st
 
-from collsec import plots
+from collsec import findings, plots
 from collsec.dashboard import words
 from collsec.dashboard.summaries import SUMMARIES
 from collsec.i18n import _
-from collsec.results import SimulationResult
+from collsec.results import SimulationResult, interval_caption
 
 PLOTS = {
     "metrics_over_time": plots.metrics_over_time,
@@ -45,6 +45,28 @@ def diagnosis(verdicts: Mapping[str, tuple[float | None, bool | None]]) -> None:
     """A crisis' diagnosis: the headline, then one sentence a condition."""
     st.markdown("**" + words.headline(verdicts) + "**")
     st.markdown("\n".join(f"- {line}" for line in words.explain(verdicts)))
+
+
+def findings_table(found: Sequence[findings.Finding]) -> None:
+    """A run's findings (:mod:`collsec.findings`): claim, statement, effect, interval, verdict."""
+    st.markdown("**" + _("What the run shows about the theory") + "**")
+    st.table(
+        [
+            {
+                _("claim"): f.claim,
+                _("statement"): f.statement,
+                _("measure"): f.measure,
+                _("effect [95% interval]"): (
+                    f"{findings.format_number(f.effect)} "
+                    f"[{findings.format_number(f.interval[0])}, "
+                    f"{findings.format_number(f.interval[1])}]"
+                ),
+                _("verdict"): findings.verdict_label(f.verdict),
+            }
+            for f in found
+        ]
+    )
+    st.caption(interval_caption())
 
 
 def error(err: Any) -> None:

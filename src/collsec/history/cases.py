@@ -185,6 +185,8 @@ def check_draws(draws: int, option: str) -> int:
     if isinstance(draws, bool) or not 1 <= draws <= MAX_DRAWS:
         raise CollsecError(_("must be from 1 to {n}").format(n=MAX_DRAWS), field=option)
     return int(draws)
+
+
 def _argmax_action(p: dict[str, float]) -> str:
     return max(ACTIONS, key=lambda a: (p[a], -ACTIONS.index(a)))
 
