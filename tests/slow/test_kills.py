@@ -50,7 +50,7 @@ ENV = {**os.environ, "PYTHONPATH": str(REPO / "src"), "MPLBACKEND": "Agg"}
 KILLS = {"run": 10, "compare": 10, "validate": 6, "sweep": 10}
 """SIGKILLs per command: 36 in all, 30 without the COW data."""
 INTERRUPTS = (3, 7)
-"""Iterations stopped with SIGINT instead."""
+"""A SIGINT (Ctrl-C) instead of the next SIGKILL once this many kills are done."""
 
 COMMANDS: dict[str, list[str]] = {
     "run": ["run", "default", "--reps", "2", "--years", "12"],
@@ -125,9 +125,11 @@ def _kill_loop(
     assert old, "an uninterrupted run left no complete output"
     kills = interrupts = 0
     seed = 1
-    while kills < KILLS[name]:
+    while kills < KILLS[name] or interrupts < len(INTERRUPTS):
         seed += 1
-        sig = signal.SIGINT if seed in INTERRUPTS else signal.SIGKILL
+        assert seed < 4 * KILLS[name], f"{name} finished before most kills: delays too long"
+        ctrl_c = interrupts < len(INTERRUPTS) and kills >= INTERRUPTS[interrupts]
+        sig = signal.SIGINT if ctrl_c else signal.SIGKILL
         proc = _cli([*args, "--seed", str(seed), "--out", str(out)])
         time.sleep(float(rng.uniform(0.45, 1.0)) * full)  # mostly in the simulation or writing
         if proc.poll() is not None:  # finished first: no kill, but a rerun that worked
