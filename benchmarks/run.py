@@ -27,11 +27,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -39,6 +41,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 import itertools
+import statistics
+from collections.abc import Callable
 
 from mesa_reference import CollsecMesaModel
 
@@ -108,19 +112,49 @@ def time_collsec(
     return sy, time.perf_counter() - start
 
 
-def time_mesa(sc: Scenario, regime: str, replications: int, seed: int) -> tuple[float, float]:
-    """Run the Mesa reference on the engine's world; return (state-years, seconds)."""
+class _Side:
+    """One side of the comparison: its state-years, wall and CPU seconds so far."""
+
+    def __init__(self, once: Callable[[], float], min_steps: int = 1) -> None:
+        self.once, self.min_steps = once, min_steps
+        self.steps, self.sy, self.wall, self.cpu = 0, 0.0, 0.0, 0.0
+
+    def short(self, seconds: float) -> bool:
+        return self.wall < seconds or self.steps < self.min_steps
+
+    def step(self) -> None:
+        w, c = time.perf_counter(), time.process_time()
+        self.steps += 1
+        self.sy += self.once()
+        self.wall += time.perf_counter() - w
+        self.cpu += time.process_time() - c
+
+
+def _interleaved(seconds: float, sides: list[_Side]) -> None:
+    """Step the sides in turn until each has run ``seconds`` (wall) and its
+    least number of steps, so that a change of the machine's load falls on
+    every side alike."""
+    while any(s.short(seconds) for s in sides):
+        for s in sides:
+            if s.short(seconds):
+                s.step()
+
+
+def _mesa_once(sc: Scenario, regime: str, seed: int) -> Callable[[], float]:
+    """A function running the next Mesa replication; returns its state-years."""
     world = make_world(sc, seed)
-    start = time.perf_counter()
-    sy = 0.0
-    for k in range(replications):
+    count = itertools.count()
+
+    def once() -> float:
+        k = next(count)
         model = CollsecMesaModel(
             sc, world, regime, rng=np.random.SeedSequence(seed, spawn_key=(k,))
         )
         for _ in range(sc.horizon):
             model.step()
-        sy += world.n * sc.horizon
-    return sy, time.perf_counter() - start
+        return float(world.n * sc.horizon)
+
+    return once
 
 
 def _layout(args: argparse.Namespace, min_workers: int = 1) -> tuple[str, int, int, int]:
@@ -166,6 +200,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--workers", type=int, help="processes for collsec (default: as --cores)")
     ap.add_argument("--seed", type=int, default=20261127)
+    ap.add_argument("--repeats", type=int, default=3, help="timings of each side (median, range)")
+    ap.add_argument(
+        "--min-seconds",
+        type=float,
+        default=5.0,
+        help="time each side for at least this long in every repeat (default 5)",
+    )
     ap.add_argument(
         "--big",
         action="store_true",
@@ -182,33 +223,78 @@ def main(argv: list[str] | None = None) -> int:
     engine, cores, threads, workers = _layout(args)
     # Warm up (imports, compilation, first-call costs) outside the timings.
     collsec.simulate(sc, args.regime, replications=2, years=2, seed=args.seed, engine=engine)
-    c1_sy, c1_s = time_collsec(sc, args.regime, reps, args.seed, engine=engine)
-    c_sy, c_s = time_collsec(
-        sc, args.regime, reps, args.seed, workers=workers, engine=engine, threads=threads
-    )
-    m_sy, m_s = time_mesa(sc, args.regime, mesa_reps, args.seed)
-    x1, y1 = c1_sy / c1_s, m_sy / m_s
-    x, y = c_sy / c_s, cores * y1
+    repeats = []
+    for _ in range(max(1, args.repeats)):
+        one = _Side(lambda: time_collsec(sc, args.regime, reps, args.seed, engine=engine)[0])
+        many = _Side(
+            lambda: time_collsec(
+                sc, args.regime, reps, args.seed, workers=workers, engine=engine, threads=threads
+            )[0]
+        )
+        mesa = _Side(_mesa_once(sc, args.regime, args.seed), min_steps=mesa_reps)
+        _interleaved(args.min_seconds, [one, many, mesa])
+        x1, y1 = one.sy / one.wall, mesa.sy / mesa.wall
+        x, y = many.sy / many.wall, cores * y1
+        repeats.append(
+            {
+                "collsec_seconds": many.wall,
+                "collsec_single_core_seconds": one.wall,
+                "mesa_seconds": mesa.wall,
+                "mesa_replications": mesa.steps,
+                "collsec_state_years_per_s": x,
+                "mesa_state_years_per_s": y,
+                "ratio": x / y,
+                "single_core": {
+                    "collsec_state_years_per_s": x1,
+                    "mesa_state_years_per_s": y1,
+                    "ratio": x1 / y1,
+                    # CPU time: steadier than wall time on a shared machine.
+                    "cpu_ratio": (one.sy / one.cpu) / (mesa.sy / mesa.cpu),
+                },
+            }
+        )
+
+    def med(get: Callable[[dict[str, Any]], float]) -> float:
+        return statistics.median(get(r) for r in repeats)
+
+    def spread(get: Callable[[dict[str, Any]], float]) -> list[float]:
+        return [min(get(r) for r in repeats), max(get(r) for r in repeats)]
+
     out = {
         "states": make_world(sc, args.seed).n,
         "years": years,
         "replications": reps,
-        "mesa_replications": mesa_reps,
+        "mesa_replications": med(lambda r: r["mesa_replications"]),
         "engine": engine,
         "cores": cores,
         "threads": threads,
         "workers": workers,
-        "collsec_seconds": c_s,
-        "mesa_seconds": m_s,
-        "collsec_state_years_per_s": x,
-        "mesa_state_years_per_s": y,
-        "ratio": x / y,
+        "min_seconds": args.min_seconds,
+        "collsec_seconds": med(lambda r: r["collsec_seconds"]),
+        "mesa_seconds": med(lambda r: r["mesa_seconds"]),
+        "collsec_state_years_per_s": med(lambda r: r["collsec_state_years_per_s"]),
+        "mesa_state_years_per_s": med(lambda r: r["mesa_state_years_per_s"]),
+        "ratio": med(lambda r: r["ratio"]),
+        "ratio_range": spread(lambda r: r["ratio"]),
         "single_core": {
-            "collsec_state_years_per_s": x1,
-            "mesa_state_years_per_s": y1,
-            "ratio": x1 / y1,
+            "collsec_state_years_per_s": med(
+                lambda r: r["single_core"]["collsec_state_years_per_s"]
+            ),
+            "mesa_state_years_per_s": med(lambda r: r["single_core"]["mesa_state_years_per_s"]),
+            "ratio": med(lambda r: r["single_core"]["ratio"]),
+            "ratio_range": spread(lambda r: r["single_core"]["ratio"]),
+            "cpu_ratio": med(lambda r: r["single_core"]["cpu_ratio"]),
         },
+        "load_average": list(os.getloadavg()),
+        "repeats": repeats,
     }
+    x, y, x1, y1 = (
+        out["collsec_state_years_per_s"],
+        out["mesa_state_years_per_s"],
+        out["single_core"]["collsec_state_years_per_s"],
+        out["single_core"]["mesa_state_years_per_s"],
+    )
+    c_s, m_s = out["collsec_seconds"], out["mesa_seconds"]
     if args.json:
         print(json.dumps(out))
         return 0
@@ -221,11 +307,17 @@ def main(argv: list[str] | None = None) -> int:
         f"one core {x1:,.0f}"
     )
     print(
-        f"Mesa:    {mesa_reps} replications in one process (fewer: Mesa is slow; compared per "
-        f"state-year): {m_s:.2f} s, {y1:,.0f} state-years/s; on {cores} core(s), at best "
-        f"{y:,.0f}"
+        f"Mesa:    {out['mesa_replications']} replications in one process "
+        f"(fewer: Mesa is slow; compared per state-year): {m_s:.2f} s, "
+        f"{y1:,.0f} state-years/s; on {cores} core(s), at best {y:,.0f}"
     )
-    print(f"ratio:   {x / y:,.1f}x on {cores} core(s) each; {x1 / y1:,.1f}x on one core each")
+    lo, hi = out["ratio_range"]
+    lo1, hi1 = out["single_core"]["ratio_range"]
+    print(
+        f"ratio:   {x / y:,.1f}x on {cores} core(s) each (range {lo:,.1f}-{hi:,.1f}); "
+        f"{x1 / y1:,.1f}x on one core each (range {lo1:,.1f}-{hi1:,.1f}); "
+        f"median of {len(repeats)} repeats of at least {args.min_seconds:g} s a side"
+    )
     return 0
 
 
