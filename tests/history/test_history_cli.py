@@ -18,8 +18,8 @@ from collsec.history.evaluate import (
     OUT_OF_SAMPLE,
     evaluate_book,
     read_case_book,
-    resolve_case_book,
 )
+from collsec.history.icb import icb_case_book, write_icb_book
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -221,18 +221,34 @@ def test_a_bad_params_file_exits_2_naming_file_and_field(tmp_path: Path, cow_dir
     assert "capability_lag" in r.output
 
 
-def test_the_out_of_sample_score_printed_by_case_is_current(cow_dir: Path) -> None:
-    """The score `collsec case` prints (OUT_OF_SAMPLE) is what the bundled
-    parameters give on the book it names, so it cannot go stale."""
-    rows = read_case_book(resolve_case_book(OUT_OF_SAMPLE["book"]))
+@pytest.mark.slow
+def test_the_time_split_printed_by_case_is_current(cow_dir: Path, tmp_path: Path) -> None:
+    """The time split `collsec case` prints (OUT_OF_SAMPLE, trust_sentence) is
+    what the bundled parameters give on the ICB book to 1999, fitted to 1979 and
+    scored from 1980, so it cannot go stale (about two minutes)."""
+    shared = cow_dir.parent
+    if not (shared / "icb" / "icb1v15.csv").exists():
+        pytest.skip(f"ICB data not found in {shared / 'icb'}")
+    book = tmp_path / "icb.csv"
+    icb = icb_case_book(shared, first=1920, last=1999)
+    write_icb_book(icb, book)
+    rows = read_case_book(book)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        res = evaluate_book(rows, data_dir=cow_dir)
-    assert len(rows) == OUT_OF_SAMPLE["cases"]
-    assert res["accuracy"]["overall"] == pytest.approx(OUT_OF_SAMPLE["accuracy"], abs=5e-4)
-    assert res["baseline"]["accuracy"]["overall"] == pytest.approx(
-        OUT_OF_SAMPLE["baseline"], abs=5e-4
-    )
+        res = evaluate_book(
+            rows,
+            data_dir=cow_dir,
+            train_to=OUT_OF_SAMPLE["train_to"],
+            test_from=OUT_OF_SAMPLE["test_from"],
+        )
+    assert res["split"]["scored_rows"] == OUT_OF_SAMPLE["cases"]
+    for outcome in ("designated", "action"):
+        assert res["scores"][outcome]["brier_skill"] == pytest.approx(
+            OUT_OF_SAMPLE["brier_skill"][outcome], abs=5e-4
+        )
+        assert res["baselines"]["logistic"]["scores"][outcome]["brier_skill"] == pytest.approx(
+            OUT_OF_SAMPLE["logistic_skill"][outcome], abs=5e-4
+        )
 
 
 def test_case_takes_a_params_file(tmp_path: Path, cow_dir: Path) -> None:
