@@ -23,9 +23,12 @@ from collsec.history.icb import icb_case_book, write_icb_book
 
 REPO = Path(__file__).resolve().parents[2]
 
-MEASURED_OVERALL = 0.79
-"""Honest measured overall accuracy on the development book (19 of 24 = 0.792;
-the issue's target is 0.85: see docs/history.md for the misses and why)."""
+MEASURED_OVERALL = 0.45
+"""Honest measured overall accuracy on the development book (11 of 24 = 0.458).
+Since issue 12 the labels follow the probabilities calibrated on the ICB record
+to 1999, where findings and measures are rare, and the 0.85 target on these
+eight rows is retired (docs/history.md); 0.792 was the accuracy-tuned
+simulation's in-sample figure."""
 
 
 def _app() -> typer.Typer:
@@ -114,7 +117,13 @@ def test_case_command_json(cow_dir: Path) -> None:
     )
     assert r.exit_code == 0, r.output
     out = json.loads(r.stdout)
-    assert out["predicted"]["designated"] == "yes"
+    # The label follows the calibrated probability, which the simulated share feeds.
+    p = out["probabilities"]["designated"]
+    assert out["calibrated"] is True
+    assert out["predicted"]["designated"] == ("yes" if p >= 0.5 else "no")
+    assert set(out["probabilities"]["action"]) == {"none", "sanctions", "military"}
+    assert 0.0 <= out["simulated"]["designated"] <= 1.0
+    assert "Brier skill" in out["trust"]
     assert "O1" in out["diagnosis"]
 
 
@@ -184,11 +193,26 @@ KOREA = "korea,1950,un,731,732,365,yes,military,partial"
 def test_evaluate_with_a_params_file_and_the_baseline(tmp_path: Path, cow_dir: Path) -> None:
     """--params swaps the global parameter set; the JSON carries the book's baseline."""
     book = _book(tmp_path, HEADER, KOREA + "\n" + KOREA.replace("korea", "korea-again"))
+    # A parameter file without a probability model gives the simulated shares:
+    # voters who see aggression plainly (vote bias 0.5) name North Korea.
+    plain = tmp_path / "plain.yaml"
+    plain.write_text("draws: 200\noverrides:\n  params.response.vote_bias: 0.5\n", encoding="utf-8")
     bundled = CliRunner().invoke(
-        _app(), ["cases", "evaluate", str(book), "--data-dir", str(cow_dir), "--json"]
+        _app(),
+        [
+            "cases",
+            "evaluate",
+            str(book),
+            "--data-dir",
+            str(cow_dir),
+            "--params",
+            str(plain),
+            "--json",
+        ],
     )
     assert bundled.exit_code == 0, bundled.output
     out = json.loads(bundled.stdout)
+    assert out["model"]["variant"] == "simulated shares"
     assert out["cases"][0]["predicted"]["designated"] == "yes"
     # Both rows record the same labels, so the baseline predicts them and is right.
     assert out["baseline"]["labels"] == {
