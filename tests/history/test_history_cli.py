@@ -13,7 +13,6 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from collsec.history.commands import register
 from collsec.history.evaluate import (
     OUT_OF_SAMPLE,
     evaluate_book,
@@ -29,17 +28,6 @@ Since issue 12 the labels follow the probabilities calibrated on the ICB record
 to 1999, where findings and measures are rare, and the 0.85 target on these
 eight rows is retired (docs/history.md); 0.792 was the accuracy-tuned
 simulation's in-sample figure."""
-
-
-def _app() -> typer.Typer:
-    app = typer.Typer()
-
-    @app.callback()
-    def _root() -> None:  # a group, so that subcommands keep their names
-        """collsec (test app)."""
-
-    register(app)
-    return app
 
 
 def test_cases_evaluate_development_book_installed_command(cow_dir: Path, case_book: Path) -> None:
@@ -69,33 +57,39 @@ def _book(tmp_path: Path, header: str, row: str) -> Path:
 HEADER = "id,year,organization,aggressors,victim,absent,designated,action,reversed"
 
 
-def test_book_with_a_missing_column_exits_2(tmp_path: Path, cow_dir: Path) -> None:
+def test_book_with_a_missing_column_exits_2(
+    tmp_path: Path, cow_dir: Path, history_app: typer.Typer
+) -> None:
     p = _book(tmp_path, HEADER.replace(",action", ""), "x,1935,league,325,530,,yes,no")
-    r = CliRunner().invoke(_app(), ["cases", "evaluate", str(p), "--data-dir", str(cow_dir)])
+    r = CliRunner().invoke(history_app, ["cases", "evaluate", str(p), "--data-dir", str(cow_dir)])
     assert r.exit_code == 2
     assert "action" in r.output
     assert "missing column" in r.output
 
 
-def test_book_with_a_bad_value_names_row_and_field(tmp_path: Path, cow_dir: Path) -> None:
+def test_book_with_a_bad_value_names_row_and_field(
+    tmp_path: Path, cow_dir: Path, history_app: typer.Typer
+) -> None:
     p = _book(tmp_path, HEADER, "x,1935,league,325,530,,yes,bombing,no")
-    r = CliRunner().invoke(_app(), ["cases", "evaluate", str(p), "--data-dir", str(cow_dir)])
+    r = CliRunner().invoke(history_app, ["cases", "evaluate", str(p), "--data-dir", str(cow_dir)])
     assert r.exit_code == 2
     assert ":2: action" in r.output
     assert "'bombing'" in r.output
 
 
-def test_book_naming_an_organisation_before_it_existed(tmp_path: Path, cow_dir: Path) -> None:
+def test_book_naming_an_organisation_before_it_existed(
+    tmp_path: Path, cow_dir: Path, history_app: typer.Typer
+) -> None:
     p = _book(tmp_path, HEADER, "x,1930,un,325,530,,yes,none,no")
-    r = CliRunner().invoke(_app(), ["cases", "evaluate", str(p), "--data-dir", str(cow_dir)])
+    r = CliRunner().invoke(history_app, ["cases", "evaluate", str(p), "--data-dir", str(cow_dir)])
     assert r.exit_code == 2
     assert ":2:" in r.output
     assert "did not exist" in r.output
 
 
-def test_case_command_json(cow_dir: Path) -> None:
+def test_case_command_json(cow_dir: Path, history_app: typer.Typer) -> None:
     r = CliRunner().invoke(
-        _app(),
+        history_app,
         [
             "case",
             "--org",
@@ -127,9 +121,9 @@ def test_case_command_json(cow_dir: Path) -> None:
     assert "O1" in out["diagnosis"]
 
 
-def test_case_command_tables(cow_dir: Path) -> None:
+def test_case_command_tables(cow_dir: Path, history_app: typer.Typer) -> None:
     r = CliRunner().invoke(
-        _app(),
+        history_app,
         [
             "case",
             "--org",
@@ -154,9 +148,9 @@ def test_case_command_tables(cow_dir: Path) -> None:
     assert "The coalition" in r.stdout
 
 
-def test_case_command_unknown_state_exits_2(cow_dir: Path) -> None:
+def test_case_command_unknown_state_exits_2(cow_dir: Path, history_app: typer.Typer) -> None:
     r = CliRunner().invoke(
-        _app(),
+        history_app,
         [
             "case",
             "--org",
@@ -175,9 +169,11 @@ def test_case_command_unknown_state_exits_2(cow_dir: Path) -> None:
     assert "unknown state code" in r.output
 
 
-def test_validate_command_json_and_plot(tmp_path: Path, cow_dir: Path) -> None:
+def test_validate_command_json_and_plot(
+    tmp_path: Path, cow_dir: Path, history_app: typer.Typer
+) -> None:
     r = CliRunner().invoke(
-        _app(),
+        history_app,
         ["validate", "--reps", "3", "--data-dir", str(cow_dir), "--out", str(tmp_path), "--json"],
     )
     assert r.exit_code == 0, r.output
@@ -190,7 +186,9 @@ def test_validate_command_json_and_plot(tmp_path: Path, cow_dir: Path) -> None:
 KOREA = "korea,1950,un,731,732,365,yes,military,partial"
 
 
-def test_evaluate_with_a_params_file_and_the_baseline(tmp_path: Path, cow_dir: Path) -> None:
+def test_evaluate_with_a_params_file_and_the_baseline(
+    tmp_path: Path, cow_dir: Path, history_app: typer.Typer
+) -> None:
     """--params swaps the global parameter set; the JSON carries the book's baseline."""
     book = _book(tmp_path, HEADER, KOREA + "\n" + KOREA.replace("korea", "korea-again"))
     # A parameter file without a probability model gives the simulated shares:
@@ -198,7 +196,7 @@ def test_evaluate_with_a_params_file_and_the_baseline(tmp_path: Path, cow_dir: P
     plain = tmp_path / "plain.yaml"
     plain.write_text("draws: 200\noverrides:\n  params.response.vote_bias: 0.5\n", encoding="utf-8")
     bundled = CliRunner().invoke(
-        _app(),
+        history_app,
         [
             "cases",
             "evaluate",
@@ -227,17 +225,19 @@ def test_evaluate_with_a_params_file_and_the_baseline(tmp_path: Path, cow_dir: P
         "draws: 200\noverrides:\n  params.response.vote_bias: -1.0\n", encoding="utf-8"
     )
     args = ["cases", "evaluate", str(book), "--data-dir", str(cow_dir), "--params", str(params)]
-    swapped = CliRunner().invoke(_app(), [*args, "--json"])
+    swapped = CliRunner().invoke(history_app, [*args, "--json"])
     assert swapped.exit_code == 0, swapped.output
     assert json.loads(swapped.stdout)["cases"][0]["predicted"]["designated"] == "no"
 
 
-def test_a_bad_params_file_exits_2_naming_file_and_field(tmp_path: Path, cow_dir: Path) -> None:
+def test_a_bad_params_file_exits_2_naming_file_and_field(
+    tmp_path: Path, cow_dir: Path, history_app: typer.Typer
+) -> None:
     book = _book(tmp_path, HEADER, KOREA)
     params = tmp_path / "params.yaml"
     params.write_text("capability_lag: 99\n", encoding="utf-8")
     r = CliRunner().invoke(
-        _app(),
+        history_app,
         ["cases", "evaluate", str(book), "--data-dir", str(cow_dir), "--params", str(params)],
     )
     assert r.exit_code == 2
@@ -275,7 +275,7 @@ def test_the_time_split_printed_by_case_is_current(cow_dir: Path, tmp_path: Path
         )
 
 
-def test_case_takes_a_params_file(tmp_path: Path, cow_dir: Path) -> None:
+def test_case_takes_a_params_file(tmp_path: Path, cow_dir: Path, history_app: typer.Typer) -> None:
     """--params swaps the parameter set of one prediction too; a bad file exits 2."""
     args = ["case", "--org", "un", "--year", "1950", "--aggressor", "731", "--victim", "732"]
     args += ["--absent", "365", "--data-dir", str(cow_dir)]
@@ -283,11 +283,11 @@ def test_case_takes_a_params_file(tmp_path: Path, cow_dir: Path) -> None:
     params.write_text(
         "draws: 200\noverrides:\n  params.response.vote_bias: -1.0\n", encoding="utf-8"
     )
-    r = CliRunner().invoke(_app(), [*args, "--params", str(params), "--json"])
+    r = CliRunner().invoke(history_app, [*args, "--params", str(params), "--json"])
     assert r.exit_code == 0, r.output
     assert json.loads(r.stdout)["predicted"]["designated"] == "no"
     params.write_text("power_measure: lumens\n", encoding="utf-8")
-    r = CliRunner().invoke(_app(), [*args, "--params", str(params)])
+    r = CliRunner().invoke(history_app, [*args, "--params", str(params)])
     assert r.exit_code == 2
     assert "power_measure" in r.output
     assert "'lumens'" in r.output
