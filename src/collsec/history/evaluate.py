@@ -72,7 +72,7 @@ def trust_sentence(oos: dict[str, Any] | None = None) -> str:
     bss, lg = o["brier_skill"], o["logistic_skill"]
 
     def word(x: float) -> str:
-        if x < 0.0:
+        if x < -0.02:
             return _("worse than the base rates")
         if x < 0.05:
             return _("no better than the base rates")
