@@ -4,7 +4,8 @@ Reads the ``--json`` file of ``scripts/calibrate_cases.py`` (every crisis's
 calibrated probabilities, on the time split and in sample) and draws, for the
 finding (``P(designated)``) and for measures (``P(action is not none)``), the
 mean predicted probability of each bin against the share of its crises where
-it happened, with the diagonal of perfect calibration. Prints the table in
+it happened, with the diagonal of perfect calibration, and the simulation's
+uncalibrated shares of draws for comparison. Prints the table in
 Markdown (docs/history.md).
 
 Usage::
@@ -26,16 +27,13 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
 
-def pairs(cases: list[dict[str, Any]], outcome: str) -> list[tuple[float, bool]]:
-    """(predicted probability, happened) per crisis."""
+def pairs(
+    cases: list[dict[str, Any]], outcome: str, key: str = "probabilities"
+) -> list[tuple[float, bool]]:
+    """(predicted probability, happened) per crisis; ``key="simulated"``: the raw shares."""
     if outcome == "designated":
-        return [
-            (c["probabilities"]["designated"], c["recorded"]["designated"] == "yes") for c in cases
-        ]
-    return [
-        (1.0 - c["probabilities"]["action"]["none"], c["recorded"]["action"] != "none")
-        for c in cases
-    ]
+        return [(c[key]["designated"], c["recorded"]["designated"] == "yes") for c in cases]
+    return [(1.0 - c[key]["action"]["none"], c["recorded"]["action"] != "none") for c in cases]
 
 
 def bins(data: list[tuple[float, bool]], k: int) -> list[dict[str, float]]:
@@ -67,16 +65,17 @@ def main() -> None:
     fig, axes = plt.subplots(1, 2, figsize=(10, 4.6), sharey=True)
     names = {"designated": "finding (designated)", "action": "any measure (action)"}
     sets = {
-        "time split, 1980-1999 (fit to 1979)": data["time_split"],
-        "in sample, to 1999": data["in_sample"],
+        "time split, 1980-1999 (fit to 1979)": (data["time_split"], "probabilities"),
+        "in sample, to 1999": (data["in_sample"], "probabilities"),
+        "simulated shares, uncalibrated, to 1999": (data["in_sample"], "simulated"),
     }
     for ax, outcome in zip(axes, ("designated", "action"), strict=True):
         ax.plot([0, 1], [0, 1], color="grey", lw=1, ls="--", label="perfect calibration")
         print(f"\n{names[outcome]}\n")
         print("| crises | bin | n | mean predicted | observed |")
         print("|---|---|---|---|---|")
-        for (label, cases), marker in zip(sets.items(), ("o", "s"), strict=True):
-            b = bins(pairs(cases, outcome), args.bins)
+        for (label, (cases, key)), marker in zip(sets.items(), ("o", "s", "^"), strict=True):
+            b = bins(pairs(cases, outcome, key), args.bins)
             for x in b:
                 print(
                     f"| {label} | {x['lo']:.1f}-{x['hi']:.1f} | {x['n']} | "

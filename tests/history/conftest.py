@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import typer
 
 REPO = Path(__file__).resolve().parents[2]
 COW = (REPO / ".." / "shared" / "data" / "cow").resolve()
@@ -25,3 +26,18 @@ def case_book() -> Path:
     if not CASES.exists():
         pytest.skip(f"development case book not found at {CASES}")
     return CASES
+
+
+@pytest.fixture
+def history_app() -> typer.Typer:
+    """A Typer app with the history commands registered (``case``, ``cases ...``)."""
+    from collsec.history.commands import register
+
+    app = typer.Typer()
+
+    @app.callback()
+    def _root() -> None:  # a group, so that subcommands keep their names
+        """collsec (test app)."""
+
+    register(app)
+    return app

@@ -13,30 +13,21 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from collsec.history.commands import register
 from collsec.history.evaluate import (
     OUT_OF_SAMPLE,
     evaluate_book,
     read_case_book,
-    resolve_case_book,
 )
+from collsec.history.icb import icb_case_book, write_icb_book
 
 REPO = Path(__file__).resolve().parents[2]
 
-MEASURED_OVERALL = 0.79
-"""Honest measured overall accuracy on the development book (19 of 24 = 0.792;
-the issue's target is 0.85: see docs/history.md for the misses and why)."""
-
-
-def _app() -> typer.Typer:
-    app = typer.Typer()
-
-    @app.callback()
-    def _root() -> None:  # a group, so that subcommands keep their names
-        """collsec (test app)."""
-
-    register(app)
-    return app
+MEASURED_OVERALL = 0.45
+"""Honest measured overall accuracy on the development book (11 of 24 = 0.458).
+Since issue 12 the labels follow the probabilities calibrated on the ICB record
+to 1999, where findings and measures are rare, and the 0.85 target on these
+eight rows is retired (docs/history.md); 0.792 was the accuracy-tuned
+simulation's in-sample figure."""
 
 
 def test_cases_evaluate_development_book_installed_command(cow_dir: Path, case_book: Path) -> None:
@@ -66,33 +57,39 @@ def _book(tmp_path: Path, header: str, row: str) -> Path:
 HEADER = "id,year,organization,aggressors,victim,absent,designated,action,reversed"
 
 
-def test_book_with_a_missing_column_exits_2(tmp_path: Path, cow_dir: Path) -> None:
+def test_book_with_a_missing_column_exits_2(
+    tmp_path: Path, cow_dir: Path, history_app: typer.Typer
+) -> None:
     p = _book(tmp_path, HEADER.replace(",action", ""), "x,1935,league,325,530,,yes,no")
-    r = CliRunner().invoke(_app(), ["cases", "evaluate", str(p), "--data-dir", str(cow_dir)])
+    r = CliRunner().invoke(history_app, ["cases", "evaluate", str(p), "--data-dir", str(cow_dir)])
     assert r.exit_code == 2
     assert "action" in r.output
     assert "missing column" in r.output
 
 
-def test_book_with_a_bad_value_names_row_and_field(tmp_path: Path, cow_dir: Path) -> None:
+def test_book_with_a_bad_value_names_row_and_field(
+    tmp_path: Path, cow_dir: Path, history_app: typer.Typer
+) -> None:
     p = _book(tmp_path, HEADER, "x,1935,league,325,530,,yes,bombing,no")
-    r = CliRunner().invoke(_app(), ["cases", "evaluate", str(p), "--data-dir", str(cow_dir)])
+    r = CliRunner().invoke(history_app, ["cases", "evaluate", str(p), "--data-dir", str(cow_dir)])
     assert r.exit_code == 2
     assert ":2: action" in r.output
     assert "'bombing'" in r.output
 
 
-def test_book_naming_an_organisation_before_it_existed(tmp_path: Path, cow_dir: Path) -> None:
+def test_book_naming_an_organisation_before_it_existed(
+    tmp_path: Path, cow_dir: Path, history_app: typer.Typer
+) -> None:
     p = _book(tmp_path, HEADER, "x,1930,un,325,530,,yes,none,no")
-    r = CliRunner().invoke(_app(), ["cases", "evaluate", str(p), "--data-dir", str(cow_dir)])
+    r = CliRunner().invoke(history_app, ["cases", "evaluate", str(p), "--data-dir", str(cow_dir)])
     assert r.exit_code == 2
     assert ":2:" in r.output
     assert "did not exist" in r.output
 
 
-def test_case_command_json(cow_dir: Path) -> None:
+def test_case_command_json(cow_dir: Path, history_app: typer.Typer) -> None:
     r = CliRunner().invoke(
-        _app(),
+        history_app,
         [
             "case",
             "--org",
@@ -114,13 +111,19 @@ def test_case_command_json(cow_dir: Path) -> None:
     )
     assert r.exit_code == 0, r.output
     out = json.loads(r.stdout)
-    assert out["predicted"]["designated"] == "yes"
+    # The label follows the calibrated probability, which the simulated share feeds.
+    p = out["probabilities"]["designated"]
+    assert out["calibrated"] is True
+    assert out["predicted"]["designated"] == ("yes" if p >= 0.5 else "no")
+    assert set(out["probabilities"]["action"]) == {"none", "sanctions", "military"}
+    assert 0.0 <= out["simulated"]["designated"] <= 1.0
+    assert "Brier skill" in out["trust"]
     assert "O1" in out["diagnosis"]
 
 
-def test_case_command_tables(cow_dir: Path) -> None:
+def test_case_command_tables(cow_dir: Path, history_app: typer.Typer) -> None:
     r = CliRunner().invoke(
-        _app(),
+        history_app,
         [
             "case",
             "--org",
@@ -145,9 +148,9 @@ def test_case_command_tables(cow_dir: Path) -> None:
     assert "The coalition" in r.stdout
 
 
-def test_case_command_unknown_state_exits_2(cow_dir: Path) -> None:
+def test_case_command_unknown_state_exits_2(cow_dir: Path, history_app: typer.Typer) -> None:
     r = CliRunner().invoke(
-        _app(),
+        history_app,
         [
             "case",
             "--org",
@@ -166,9 +169,11 @@ def test_case_command_unknown_state_exits_2(cow_dir: Path) -> None:
     assert "unknown state code" in r.output
 
 
-def test_validate_command_json_and_plot(tmp_path: Path, cow_dir: Path) -> None:
+def test_validate_command_json_and_plot(
+    tmp_path: Path, cow_dir: Path, history_app: typer.Typer
+) -> None:
     r = CliRunner().invoke(
-        _app(),
+        history_app,
         ["validate", "--reps", "3", "--data-dir", str(cow_dir), "--out", str(tmp_path), "--json"],
     )
     assert r.exit_code == 0, r.output
@@ -181,14 +186,31 @@ def test_validate_command_json_and_plot(tmp_path: Path, cow_dir: Path) -> None:
 KOREA = "korea,1950,un,731,732,365,yes,military,partial"
 
 
-def test_evaluate_with_a_params_file_and_the_baseline(tmp_path: Path, cow_dir: Path) -> None:
+def test_evaluate_with_a_params_file_and_the_baseline(
+    tmp_path: Path, cow_dir: Path, history_app: typer.Typer
+) -> None:
     """--params swaps the global parameter set; the JSON carries the book's baseline."""
     book = _book(tmp_path, HEADER, KOREA + "\n" + KOREA.replace("korea", "korea-again"))
+    # A parameter file without a probability model gives the simulated shares:
+    # voters who see aggression plainly (vote bias 0.5) name North Korea.
+    plain = tmp_path / "plain.yaml"
+    plain.write_text("draws: 200\noverrides:\n  params.response.vote_bias: 0.5\n", encoding="utf-8")
     bundled = CliRunner().invoke(
-        _app(), ["cases", "evaluate", str(book), "--data-dir", str(cow_dir), "--json"]
+        history_app,
+        [
+            "cases",
+            "evaluate",
+            str(book),
+            "--data-dir",
+            str(cow_dir),
+            "--params",
+            str(plain),
+            "--json",
+        ],
     )
     assert bundled.exit_code == 0, bundled.output
     out = json.loads(bundled.stdout)
+    assert out["model"]["variant"] == "simulated shares"
     assert out["cases"][0]["predicted"]["designated"] == "yes"
     # Both rows record the same labels, so the baseline predicts them and is right.
     assert out["baseline"]["labels"] == {
@@ -203,17 +225,19 @@ def test_evaluate_with_a_params_file_and_the_baseline(tmp_path: Path, cow_dir: P
         "draws: 200\noverrides:\n  params.response.vote_bias: -1.0\n", encoding="utf-8"
     )
     args = ["cases", "evaluate", str(book), "--data-dir", str(cow_dir), "--params", str(params)]
-    swapped = CliRunner().invoke(_app(), [*args, "--json"])
+    swapped = CliRunner().invoke(history_app, [*args, "--json"])
     assert swapped.exit_code == 0, swapped.output
     assert json.loads(swapped.stdout)["cases"][0]["predicted"]["designated"] == "no"
 
 
-def test_a_bad_params_file_exits_2_naming_file_and_field(tmp_path: Path, cow_dir: Path) -> None:
+def test_a_bad_params_file_exits_2_naming_file_and_field(
+    tmp_path: Path, cow_dir: Path, history_app: typer.Typer
+) -> None:
     book = _book(tmp_path, HEADER, KOREA)
     params = tmp_path / "params.yaml"
     params.write_text("capability_lag: 99\n", encoding="utf-8")
     r = CliRunner().invoke(
-        _app(),
+        history_app,
         ["cases", "evaluate", str(book), "--data-dir", str(cow_dir), "--params", str(params)],
     )
     assert r.exit_code == 2
@@ -221,21 +245,37 @@ def test_a_bad_params_file_exits_2_naming_file_and_field(tmp_path: Path, cow_dir
     assert "capability_lag" in r.output
 
 
-def test_the_out_of_sample_score_printed_by_case_is_current(cow_dir: Path) -> None:
-    """The score `collsec case` prints (OUT_OF_SAMPLE) is what the bundled
-    parameters give on the book it names, so it cannot go stale."""
-    rows = read_case_book(resolve_case_book(OUT_OF_SAMPLE["book"]))
+@pytest.mark.slow
+def test_the_time_split_printed_by_case_is_current(cow_dir: Path, tmp_path: Path) -> None:
+    """The time split `collsec case` prints (OUT_OF_SAMPLE, trust_sentence) is
+    what the bundled parameters give on the ICB book to 1999, fitted to 1979 and
+    scored from 1980, so it cannot go stale (about two minutes)."""
+    shared = cow_dir.parent
+    if not (shared / "icb" / "icb1v15.csv").exists():
+        pytest.skip(f"ICB data not found in {shared / 'icb'}")
+    book = tmp_path / "icb.csv"
+    icb = icb_case_book(shared, first=1920, last=1999)
+    write_icb_book(icb, book)
+    rows = read_case_book(book)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        res = evaluate_book(rows, data_dir=cow_dir)
-    assert len(rows) == OUT_OF_SAMPLE["cases"]
-    assert res["accuracy"]["overall"] == pytest.approx(OUT_OF_SAMPLE["accuracy"], abs=5e-4)
-    assert res["baseline"]["accuracy"]["overall"] == pytest.approx(
-        OUT_OF_SAMPLE["baseline"], abs=5e-4
-    )
+        res = evaluate_book(
+            rows,
+            data_dir=cow_dir,
+            train_to=OUT_OF_SAMPLE["train_to"],
+            test_from=OUT_OF_SAMPLE["test_from"],
+        )
+    assert res["split"]["scored_rows"] == OUT_OF_SAMPLE["cases"]
+    for outcome in ("designated", "action"):
+        assert res["scores"][outcome]["brier_skill"] == pytest.approx(
+            OUT_OF_SAMPLE["brier_skill"][outcome], abs=5e-4
+        )
+        assert res["baselines"]["logistic"]["scores"][outcome]["brier_skill"] == pytest.approx(
+            OUT_OF_SAMPLE["logistic_skill"][outcome], abs=5e-4
+        )
 
 
-def test_case_takes_a_params_file(tmp_path: Path, cow_dir: Path) -> None:
+def test_case_takes_a_params_file(tmp_path: Path, cow_dir: Path, history_app: typer.Typer) -> None:
     """--params swaps the parameter set of one prediction too; a bad file exits 2."""
     args = ["case", "--org", "un", "--year", "1950", "--aggressor", "731", "--victim", "732"]
     args += ["--absent", "365", "--data-dir", str(cow_dir)]
@@ -243,11 +283,11 @@ def test_case_takes_a_params_file(tmp_path: Path, cow_dir: Path) -> None:
     params.write_text(
         "draws: 200\noverrides:\n  params.response.vote_bias: -1.0\n", encoding="utf-8"
     )
-    r = CliRunner().invoke(_app(), [*args, "--params", str(params), "--json"])
+    r = CliRunner().invoke(history_app, [*args, "--params", str(params), "--json"])
     assert r.exit_code == 0, r.output
     assert json.loads(r.stdout)["predicted"]["designated"] == "no"
     params.write_text("power_measure: lumens\n", encoding="utf-8")
-    r = CliRunner().invoke(_app(), [*args, "--params", str(params)])
+    r = CliRunner().invoke(history_app, [*args, "--params", str(params)])
     assert r.exit_code == 2
     assert "power_measure" in r.output
     assert "'lumens'" in r.output

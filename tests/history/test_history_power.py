@@ -10,7 +10,12 @@ import pytest
 
 from collsec.errors import CollsecError
 from collsec.history.cases import Case, predict_case
-from collsec.history.worlds import arms_shares, load_history_params, usable_capability
+from collsec.history.worlds import (
+    HistoryParams,
+    arms_shares,
+    load_history_params,
+    usable_capability,
+)
 from collsec.scenario import Parameters
 
 
@@ -51,16 +56,26 @@ def test_unknown_power_measure_is_an_error(tmp_path: Path) -> None:
         load_history_params(path)
 
 
+def _designating() -> HistoryParams:
+    """The bundled set with voters that see aggression plainly (vote_bias 0.5), so
+    that the League designates: the compliance mechanism is tested, not the
+    calibrated vote bias (0.0 since issue 12)."""
+    hp = load_history_params()
+    return hp.with_(overrides={**hp.overrides, "params.response.vote_bias": 0.5})
+
+
 def test_league_threat_makes_a_minor_power_comply(cow_dir: Path) -> None:
     # Greece (a minor power) designated by the League in 1925 withdraws before
     # the coalition art. 16 threatens (O5).
     case = Case(year=1925, org="league", aggressors=("350",), victim="355")
-    pred = predict_case(case, data_dir=cow_dir, draws=300)
+    pred = predict_case(case, data_dir=cow_dir, draws=300, hp=_designating())
+    assert pred.p_designated > 0.8
     assert pred.p_reversed > 0.8
 
 
 def test_league_threat_does_not_move_a_great_power(cow_dir: Path) -> None:
     # The same threat against Italy, a great power, in the same years is not credible (C5).
     case = Case(year=1925, org="league", aggressors=("325",), victim="350")
-    pred = predict_case(case, data_dir=cow_dir, draws=300)
+    pred = predict_case(case, data_dir=cow_dir, draws=300, hp=_designating())
+    assert pred.p_designated > 0.5
     assert pred.p_reversed < 0.35

@@ -18,7 +18,6 @@ from collsec.history.calibration import (
     fit_probability_model,
     model_inputs,
 )
-from collsec.history.commands import register
 from collsec.history.evaluate import _split, read_case_book, trust_sentence
 from collsec.history.interests import MissingDataFileError, _ideal_points, _sanction_cases
 from collsec.history.scores import (
@@ -32,18 +31,6 @@ from collsec.history.scores import (
     scores,
     skill,
 )
-
-
-def _app() -> typer.Typer:
-    app = typer.Typer()
-
-    @app.callback()
-    def _root() -> None:
-        """collsec (test app)."""
-
-    register(app)
-    return app
-
 
 # --------------------------------------------------------------------- scores
 
@@ -169,7 +156,9 @@ def test_no_crisis_after_1999_can_enter_a_calibration() -> None:
         fit_probability_model(rows, [1990] * 4, des, act, "oracle")
 
 
-def test_the_time_split_refuses_to_train_past_1999(tmp_path: Path) -> None:
+def test_the_time_split_refuses_to_train_past_1999(
+    tmp_path: Path, history_app: typer.Typer
+) -> None:
     book = tmp_path / "b.csv"
     book.write_text(
         "id,year,organization,aggressors,victim,absent,designated,action,reversed\n"
@@ -189,7 +178,7 @@ def test_the_time_split_refuses_to_train_past_1999(tmp_path: Path) -> None:
     with pytest.raises(CollsecError, match="test years"):
         _split(rows, 1979, 1990)
     r = CliRunner().invoke(
-        _app(), ["cases", "evaluate", str(book), "--train-to", "2001", "--test-from", "2002"]
+        history_app, ["cases", "evaluate", str(book), "--train-to", "2001", "--test-from", "2002"]
     )
     assert r.exit_code == 2
     assert "1999" in r.output
@@ -199,7 +188,9 @@ def test_the_time_split_refuses_to_train_past_1999(tmp_path: Path) -> None:
 # --------------------------------------------------------------------- the command
 
 
-def test_evaluate_json_keeps_the_old_fields_and_adds_scores(cow_dir: Path, tmp_path: Path) -> None:
+def test_evaluate_json_keeps_the_old_fields_and_adds_scores(
+    cow_dir: Path, tmp_path: Path, history_app: typer.Typer
+) -> None:
     book = tmp_path / "b.csv"
     book.write_text(
         "id,year,organization,aggressors,victim,absent,designated,action,reversed\n"
@@ -212,7 +203,7 @@ def test_evaluate_json_keeps_the_old_fields_and_adds_scores(cow_dir: Path, tmp_p
     params = tmp_path / "p.yaml"
     params.write_text("draws: 100\npower_measure: usable\ncapability_lag: 1\n", encoding="utf-8")
     args = ["cases", "evaluate", str(book), "--data-dir", str(cow_dir), "--params", str(params)]
-    r = CliRunner().invoke(_app(), [*args, "--json"])
+    r = CliRunner().invoke(history_app, [*args, "--json"])
     assert r.exit_code == 0, r.output
     out = json.loads(r.stdout)
     case = out["cases"][0]
@@ -240,20 +231,22 @@ def test_evaluate_json_keeps_the_old_fields_and_adds_scores(cow_dir: Path, tmp_p
         "x,1956,un,365,310,,no,none,no\n",
         encoding="utf-8",
     )
-    r = CliRunner().invoke(_app(), [*args, "--json", "--base-rates-from", str(other)])
+    r = CliRunner().invoke(history_app, [*args, "--json", "--base-rates-from", str(other)])
     assert r.exit_code == 0, r.output
     ref = json.loads(r.stdout)
     assert ref["base_rates"]["designated"] == {"yes": 0.0, "no": 1.0}
     assert ref["scores"]["designated"]["brier_reference"] == pytest.approx(0.5)
 
 
-def test_a_missing_or_truncated_book_is_a_clear_error(tmp_path: Path) -> None:
-    r = CliRunner().invoke(_app(), ["cases", "evaluate", str(tmp_path / "none.csv")])
+def test_a_missing_or_truncated_book_is_a_clear_error(
+    tmp_path: Path, history_app: typer.Typer
+) -> None:
+    r = CliRunner().invoke(history_app, ["cases", "evaluate", str(tmp_path / "none.csv")])
     assert r.exit_code == 2
     assert "none.csv" in r.output
     cut = tmp_path / "cut.csv"
     cut.write_text("id,year,organization,aggr", encoding="utf-8")
-    r = CliRunner().invoke(_app(), ["cases", "evaluate", str(cut)])
+    r = CliRunner().invoke(history_app, ["cases", "evaluate", str(cut)])
     assert r.exit_code == 2
     assert "cut.csv" in r.output
     assert "missing column" in r.output
@@ -264,7 +257,8 @@ def test_a_missing_or_truncated_book_is_a_clear_error(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     r = CliRunner().invoke(
-        _app(), ["cases", "evaluate", str(good), "--base-rates-from", str(tmp_path / "gone.csv")]
+        history_app,
+        ["cases", "evaluate", str(good), "--base-rates-from", str(tmp_path / "gone.csv")],
     )
     assert r.exit_code == 2
     assert "gone.csv" in r.output
