@@ -583,6 +583,7 @@ def historical_scenario(
     notes: list[str] = []
     system = _quiet(data.system_members, year, notes=notes, what="system", data_dir=data_dir)
     caps = _quiet(data.capabilities, year, notes=notes, what="capabilities", data_dir=data_dir)
+    caps_year = caps.attrs.get("year")
     if hp.capability_lag:
         # The balance before the crisis: the crisis year's own figures carry
         # its mobilisation (docs/history.md). A state with no figures for the
@@ -595,6 +596,8 @@ def historical_scenario(
             data_dir=data_dir,
         )
         fresh = caps[~caps["ccode"].isin(before["ccode"])]
+        # Read before the concat, which drops attrs that differ between its inputs.
+        caps_year = before.attrs.get("year")
         caps = pd.concat([before, fresh], ignore_index=True)
     majors = _quiet(data.major_powers, year, notes=notes, what="majors", data_dir=data_dir)
     members_fn = data.league_members if org == "league" else data.un_members
@@ -615,7 +618,6 @@ def historical_scenario(
     )
     ties = _quiet(data.alliance_ties, year, notes=notes, what="alliances", data_dir=data_dir)
 
-    caps_year = caps.attrs.get("year")
     sys_codes = sorted(int(c) for c in system["ccode"])
     abb = {int(str(r.ccode)): str(r.stateabb) for r in system.itertuples(index=False)}
     caps = caps[caps["ccode"].isin(sys_codes)].set_index("ccode").reindex(sys_codes)
