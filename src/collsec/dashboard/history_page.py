@@ -59,6 +59,12 @@ def _book_cases(book: str) -> list[tuple[Case, dict[str, str]]]:
     return [(r.case, dict(r.recorded)) for r in rows]
 
 
+def _named(code: str, pred: Any) -> str:
+    """``RUS (365)``: a state's name from the prediction's voters and coalition, and its code."""
+    names = {x["code"]: x["name"] for x in [*pred.votes, *pred.coalition]}
+    return f"{names[code]} ({code})" if code in names else code
+
+
 def render(s: dict[str, Any]) -> None:
     """Draw the History page for state ``s``."""
     st.header(_("History: real crises, and what if"))
@@ -79,7 +85,7 @@ def render(s: dict[str, Any]) -> None:
         books,
         format_func=lambda b: names.get(b, b),
         horizontal=True,
-        key=session.key("book", s["book"] if s["book"] in books else CHAPTER_BOOK),
+        key=session.key("book", s["book"] if s["book"] in books else CHAPTER_BOOK, translated=True),
     )
     s["book"] = book
     recorded: dict[str, str] = {}
@@ -154,7 +160,7 @@ def _predict(s: dict[str, Any], case: Case, recorded: dict[str, str]) -> None:
         _("Decision rule"),
         rules,
         format_func=lambda r: r or _("the organisation's own"),
-        key=session.key("rule", s["rule"] if s["rule"] in rules else ""),
+        key=session.key("rule", s["rule"] if s["rule"] in rules else "", translated=True),
     )
     permanent = [v["code"] for v in base.votes if v["permanent"]]
     permanent = sorted(set(permanent) | set(case.absent))
@@ -202,8 +208,8 @@ def _predict(s: dict[str, Any], case: Case, recorded: dict[str, str]) -> None:
         + _("{org} {year}: {agg} against {vic} ({rule} rule, {m} members)").format(
             org=case.org,
             year=case.year,
-            agg=";".join(case.aggressors),
-            vic=case.victim,
+            agg=", ".join(_named(c, pred) for c in case.aggressors),
+            vic=_named(case.victim, pred),
             rule=pred.rule,
             m=pred.members,
         )

@@ -57,7 +57,11 @@ def _ask(
     if current not in options:
         current = None
     choice = st.radio(
-        _(text), options, index=None, format_func=fmt, key=session.key(f"pred.{pk}", current)
+        _(text),
+        options,
+        index=None,
+        format_func=fmt,
+        key=session.key(f"pred.{pk}", current, translated=True),
     )
     s["pred"][pk] = choice or ""
     return choice
@@ -70,7 +74,7 @@ def render(s: dict[str, Any]) -> None:
         _("Chapter"),
         [c.number for c in CHAPTERS],
         format_func=lambda n: f"{n}. {chapter_text(lang, n)['title']}",
-        key=session.key("ch", s["ch"]),
+        key=session.key("ch", s["ch"], translated=True),
     )
     if number != s["ch"]:
         s["ran"] = False
