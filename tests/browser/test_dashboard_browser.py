@@ -195,6 +195,12 @@ def test_chapter_sandbox_language_and_reload(server: str, browser: Any) -> None:
     see(page, "Failed:")
     see(page, "The coalition")
     shot(page, "desktop-explore-crisis", "The coalition")
+    # The state system steps through the years of one replication.
+    page.get_by_role("tab", name="State system").click()
+    see(page, "Year 0:")
+    page.get_by_role("button", name="Next year").click()
+    see(page, "Year 1:")
+    shot(page, "desktop-explore-network", "Year 1:")
     # Language: Bahasa Indonesia, the state kept (same page, same crisis open).
     choose(page, "Language / Bahasa", "Bahasa Indonesia")
     see(page, "Jelajahi: kotak pasir")

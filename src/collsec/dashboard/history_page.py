@@ -233,8 +233,8 @@ def _predict(s: dict[str, Any], case: Case, recorded: dict[str, str]) -> None:
             st.info(_("The counterfactual does not change the predicted labels."))
     st.subheader(_("Why: the diagnosis in words"))
     ui.diagnosis(words.verdicts_of_case(pred.diagnosis))
-    cols = st.columns(2)
-    with cols[0]:
+    vote_col, coalition_col = st.columns(2)
+    with vote_col:
         st.markdown("**" + _("The vote") + "**")
         st.dataframe(
             [
@@ -249,7 +249,7 @@ def _predict(s: dict[str, Any], case: Case, recorded: dict[str, str]) -> None:
             ],
             hide_index=True,
         )
-    with cols[1]:
+    with coalition_col:
         st.markdown("**" + _("The coalition") + "**")
         if pred.coalition:
             st.dataframe(
