@@ -70,6 +70,18 @@ def test_the_url_restores_page_chapter_and_predictions(app_path: str) -> None:
     assert not at.button(key="run").disabled
 
 
+def test_own_world_switches_run_at_once_and_stay_in_the_url(app_path: str) -> None:
+    at = app(app_path, ch="2", ran="1", pred__2__breaks="O5")
+    no_exception(at)
+    assert [t.value for t in at.toggle] == [True] * 5
+    at.toggle(key="w.on.O5").set_value(False).run()
+    no_exception(at)
+    assert at.query_params["off"] == "O5"
+    shown = texts(at)
+    assert "Your world, with O5 off, beside the chapter's first world." in shown
+    assert "Conditions that failed in most of your world's crises:" in shown
+
+
 def test_a_bad_url_field_is_reported_and_the_rest_kept(app_path: str) -> None:
     at = app(app_path, ch="99", page="glossary", colour="red")
     no_exception(at)

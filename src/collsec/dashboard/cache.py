@@ -67,6 +67,17 @@ def chapter_key(number: int, seed: int) -> Hashable:
     return ("chapter", number, seed)
 
 
+def combination_run(number: int, off: tuple[str, ...], seed: int) -> SimulationResult:
+    """A chapter's world with some switches off (the student's own world)."""
+    key = ("combination", number, off, seed)
+    found = _store().get(key)
+    if found is None:
+        found = runs.run_combination(chapter(number), off, seed)
+        _store().put(key, found)
+    out: SimulationResult = found
+    return out
+
+
 def sandbox_key(scenario_json: str, regimes: tuple[str, ...]) -> Hashable:
     """The store key of a sandbox comparison."""
     return ("sandbox", scenario_json, regimes)

@@ -156,6 +156,7 @@ def _synthetic(ch: Chapter, s: dict[str, Any], text: dict[str, str]) -> None:
     for name in ch.plots:
         ui.chart(name, cmp.results, labels)
     _why(ch, cmp, labels)
+    _own_world(ch, s, cmp)
 
 
 def _why(ch: Chapter, cmp: Any, labels: dict[str, str]) -> None:
@@ -196,6 +197,54 @@ def _why(ch: Chapter, cmp: Any, labels: dict[str, str]) -> None:
                 )
             ):
                 ui.diagnosis(words.verdicts_of_row(row.to_dict()))
+
+
+SWITCHES = ("O1", "O2", "O3", "O4", "O5", "M1", "M2", "M3")
+
+
+def _own_world(ch: Chapter, s: dict[str, Any], cmp: Any) -> None:
+    """One switch per assumption (or condition): the student's own world, run at once."""
+    keys = [v.key for v in ch.variants if v.key in SWITCHES]
+    if not keys:
+        return
+    st.subheader(_("Your own world: one switch for each"))
+    st.caption(_("Turn any of them off, together or alone; the run follows the switches."))
+    off = []
+    for k in keys:
+        on = st.toggle(
+            f"{k}: {_(words.CONDITION_NAMES[k])}",
+            key=session.key(f"on.{k}", k not in s["off"]),
+            help=_(ch.variant(k).label),
+        )
+        if not on:
+            off.append(k)
+    s["off"] = tuple(off)
+    if not off:
+        st.caption(_("Every switch is on: this is the chapter's first world."))
+        return
+    mine = cache.combination_run(ch.number, tuple(off), ch.seed)
+    base = cmp.results[ch.variants[0].key]
+    rows = []
+    for metric in ("war_rate", "deterred_rate", "weak_survival"):
+        row = {_("metric"): _(runs.METRIC_MEANINGS[metric])}
+        for name, res in ((_("every switch on"), base), (_("your world"), mine)):
+            m, lo, hi = runs.metric_interval(res, metric)
+            row[name] = f"{m:.3g} [{lo:.3g}, {hi:.3g}]"
+        rows.append(row)
+    st.markdown(
+        "**"
+        + _("Your world, with {off} off, beside the chapter's first world.").format(
+            off=", ".join(off)
+        )
+        + "**"
+    )
+    st.table(rows)
+    failed = [f for f in findings.condition_findings(mine) if f.verdict == "fails"]
+    st.markdown(
+        _("Conditions that failed in most of your world's crises: {conds}.").format(
+            conds=", ".join(f"{f.claim} ({f.effect:.0%})" for f in failed) or _("none")
+        )
+    )
 
 
 def _historical(ch: Chapter, s: dict[str, Any], text: dict[str, str]) -> None:
