@@ -16,6 +16,7 @@ from collsec.dashboard.chapters import CHAPTERS, CaseVariant
 from collsec.dashboard.learn import value_label
 from collsec.errors import CollsecError
 from collsec.history.cases import Case
+from collsec.history.commands import _codes
 from collsec.history.evaluate import (
     BUNDLED_BOOKS,
     OUTCOMES,
@@ -29,20 +30,6 @@ from collsec.i18n import _
 CHAPTER_BOOK = "chapters"
 ICB_BOOK = "icb"
 BY_HAND = "hand"
-
-
-def _codes(text: str, what: str) -> tuple[str, ...]:
-    out = []
-    for part in text.replace(",", ";").split(";"):
-        p = part.strip()
-        if not p:
-            continue
-        if not p.isdigit():
-            raise CollsecError(
-                _("{p!r} is not a COW state code (a whole number)").format(p=p), field=what
-            )
-        out.append(str(int(p)))
-    return tuple(out)
 
 
 def _book_cases(book: str) -> list[tuple[Case, dict[str, str]]]:

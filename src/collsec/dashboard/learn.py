@@ -96,6 +96,17 @@ def render(s: dict[str, Any]) -> None:
             st.markdown(text["debrief"])
 
 
+def _reveal(question: str, guess: str, answer: tuple[str, str], right: bool, miss: str) -> None:
+    """The answer beside the prediction, and whether the bet was right."""
+    cols = st.columns(2)
+    cols[0].metric(_("Your prediction"), guess)
+    cols[1].metric(*answer)
+    if right:
+        st.success(_("{question} You predicted it.").format(question=question))
+    else:
+        st.info(miss.format(question=question))
+
+
 def _run_button(s: dict[str, Any], ready: bool) -> None:
     if st.button(_("Run"), type="primary", disabled=not ready, key="run"):
         s["ran"] = True
@@ -128,17 +139,13 @@ def _synthetic(ch: Chapter, s: dict[str, Any], text: dict[str, str]) -> None:
     for q in ch.questions:
         truth = runs.answer(q, cmp, found)
         guess = choices[q.key]
-        cols = st.columns(2)
-        cols[0].metric(_("Your prediction"), _option_label(ch, guess or ""))
-        cols[1].metric(_("The run"), _option_label(ch, truth))
-        if guess == truth:
-            st.success(_("{question} You predicted it.").format(question=_(q.text)))
-        else:
-            st.info(
-                _("{question} Not what you predicted: look at the numbers.").format(
-                    question=_(q.text)
-                )
-            )
+        _reveal(
+            _(q.text),
+            _option_label(ch, guess or ""),
+            (_("The run"), _option_label(ch, truth)),
+            guess == truth,
+            _("{question} Not what you predicted: look at the numbers."),
+        )
         rows = []
         for o in q.options:
             m, lo, hi = runs.metric_interval(cmp.results[o], q.metric)
@@ -273,17 +280,13 @@ def _historical(ch: Chapter, s: dict[str, Any], text: dict[str, str]) -> None:
     st.subheader(_("The answer"))
     for q in ch.case_questions:
         truth = preds[q.variant].labels()[q.outcome]
-        cols = st.columns(2)
-        cols[0].metric(_("Your prediction"), value_label(choices[q.key] or ""))
-        cols[1].metric(_("The model"), value_label(truth))
-        if choices[q.key] == truth:
-            st.success(_("{question} You predicted it.").format(question=_(q.text)))
-        else:
-            st.info(
-                _("{question} Not what you predicted: look at the diagnosis.").format(
-                    question=_(q.text)
-                )
-            )
+        _reveal(
+            _(q.text),
+            value_label(choices[q.key] or ""),
+            (_("The model"), value_label(truth)),
+            choices[q.key] == truth,
+            _("{question} Not what you predicted: look at the diagnosis."),
+        )
     rows = []
     for cv in ch.cases:
         p = preds[cv.key]
