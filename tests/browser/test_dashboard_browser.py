@@ -149,18 +149,23 @@ def shot(page: Any, name: str, focus: str | None = None) -> None:
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
+def url_has(page: Any, text: str) -> None:
+    """Wait until the address holds ``text`` (the app writes its state there after each run)."""
+    page.wait_for_url(lambda url: text in url)
+
+
 def pick(page: Any, question: str, option: str) -> None:
     box = page.locator('[data-testid="stRadio"]').filter(has_text=question)
     box.get_by_text(option, exact=True).click()
     settle(page)
 
 
-def choose(page: Any, label: str, option: str) -> None:
-    """Choose ``option`` in the select box labelled ``label`` (by keyboard: type, Enter)."""
-    box = page.locator('[data-testid="stSelectbox"]').filter(has_text=label).first
+def choose(page: Any, label: str, option: str, testid: str = "stSelectbox") -> None:
+    """Choose ``option`` in the select box labelled ``label``: type to filter, pick it."""
+    box = page.locator(f'[data-testid="{testid}"]').filter(has_text=label).first
     box.locator("input").click()
     box.locator("input").fill(option)
-    page.keyboard.press("Enter")
+    page.get_by_role("option", name=option).first.click()
     settle(page)
 
 
@@ -176,7 +181,7 @@ def test_chapter_sandbox_language_and_reload(server: str, browser: Any) -> None:
     see(page, "Why: the diagnosis in words")
     assert page.get_by_text("Your prediction").count() == 2
     assert page.get_by_text("The run", exact=True).count() == 2
-    assert "pred.1.weak=collective_security" in page.url
+    url_has(page, "pred.1.weak=collective_security")
     shot(page, "desktop-learn-ch1", "The answer")
     # Sandbox: run, open a crisis.
     page.locator('[data-testid="stSidebar"]').get_by_text("Explore", exact=True).click()
@@ -190,14 +195,22 @@ def test_chapter_sandbox_language_and_reload(server: str, browser: Any) -> None:
     see(page, "Failed:")
     see(page, "The coalition")
     shot(page, "desktop-explore-crisis", "The coalition")
+    # The state system steps through the years of one replication.
+    page.get_by_role("tab", name="State system").click()
+    see(page, "Year 0:")
+    page.get_by_role("button", name="Next year").click()
+    see(page, "Year 1:")
+    shot(page, "desktop-explore-network", "Year 1:")
     # Language: Bahasa Indonesia, the state kept (same page, same crisis open).
     choose(page, "Language / Bahasa", "Bahasa Indonesia")
     see(page, "Jelajahi: kotak pasir")
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    assert sidebar.get_by_role("radio", name="Jelajahi").is_checked()
     page.get_by_role("tab", name="Krisis").click()
     see(page, "Gagal:")
     assert page.get_by_text("Hasil", exact=True).count() >= 1
-    assert "lang=id" in page.url
-    assert "crisis=0" in page.url
+    url_has(page, "lang=id")
+    url_has(page, "crisis=0")
     shot(page, "desktop-explore-id", "Gagal:")
     # A reload shows the same thing: the state is in the URL.
     page.reload()
@@ -224,15 +237,12 @@ def test_history_counterfactual_changes_the_prediction(server: str, browser: Any
     page.goto(server + "/?page=history")
     see(page, "History: real crises, and what if")
     choose(page, "Crisis", "ukraine-2022")
-    see(page, "Prediction and record")
+    see(page, "RUS (365) against UKR (369)")
     assert page.get_by_text("The counterfactual").count() == 0
-    box = page.locator('[data-testid="stMultiSelect"]').filter(has_text="Permanent members absent")
-    box.locator("input").click()
-    box.locator("input").fill("365")
-    page.keyboard.press("Enter")
-    settle(page)
+    choose(page, "Permanent members absent", "RUS (365)", testid="stMultiSelect")
     see(page, "The counterfactual changes the prediction")
-    assert "cf_absent=365" in page.url
+    page.keyboard.press("Escape")
+    url_has(page, "cf_absent=365")
     shot(page, "desktop-history-ukraine", "Prediction and record")
     phone = _page(browser, 390, 844, requests)
     phone.goto(page.url)

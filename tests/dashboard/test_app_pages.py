@@ -36,16 +36,16 @@ def test_first_page_is_chapter_one_and_run_waits_for_the_bets(app_path: str) -> 
     no_exception(at)
     assert at.header[0].value == "1. One for all"
     assert at.button(key="run").disabled
-    at.radio(key="w.pred.1.weak").set_value("collective_security").run()
+    at.radio(key="w.en.pred.1.weak").set_value("collective_security").run()
     assert at.button(key="run").disabled  # one bet is not enough
-    at.radio(key="w.pred.1.arms").set_value("self_help").run()
+    at.radio(key="w.en.pred.1.arms").set_value("self_help").run()
     assert not at.button(key="run").disabled
 
 
 def test_chapter_one_reveals_the_answer_beside_the_prediction(app_path: str) -> None:
     at = app(app_path)
-    at.radio(key="w.pred.1.weak").set_value("self_help").run()
-    at.radio(key="w.pred.1.arms").set_value("collective_security").run()
+    at.radio(key="w.en.pred.1.weak").set_value("self_help").run()
+    at.radio(key="w.en.pred.1.arms").set_value("collective_security").run()
     at.button(key="run").click().run()
     no_exception(at)
     metrics = [(m.label, m.value) for m in at.metric]
@@ -66,8 +66,20 @@ def test_the_url_restores_page_chapter_and_predictions(app_path: str) -> None:
     at = app(app_path, page="learn", ch="2", pred__2__breaks="O3")
     no_exception(at)
     assert at.header[0].value.startswith("2. ")
-    assert at.radio(key="w.pred.2.breaks").value == "O3"
+    assert at.radio(key="w.en.pred.2.breaks").value == "O3"
     assert not at.button(key="run").disabled
+
+
+def test_own_world_switches_run_at_once_and_stay_in_the_url(app_path: str) -> None:
+    at = app(app_path, ch="2", ran="1", pred__2__breaks="O5")
+    no_exception(at)
+    assert [t.value for t in at.toggle] == [True] * 5
+    at.toggle(key="w.on.O5").set_value(False).run()
+    no_exception(at)
+    assert at.query_params["off"] == "O5"
+    shown = texts(at)
+    assert "Your world, with O5 off, beside the chapter's first world." in shown
+    assert "Conditions that failed in most of your world's crises:" in shown
 
 
 def test_a_bad_url_field_is_reported_and_the_rest_kept(app_path: str) -> None:
@@ -81,12 +93,15 @@ def test_a_bad_url_field_is_reported_and_the_rest_kept(app_path: str) -> None:
 
 def test_switching_to_indonesian_keeps_the_state(app_path: str) -> None:
     at = app(app_path, ch="1")
-    at.radio(key="w.pred.1.weak").set_value("collective_security").run()
+    at.radio(key="w.en.pred.1.weak").set_value("collective_security").run()
     at.selectbox(key="w.lang").set_value("id").run()
     no_exception(at)
     assert at.header[0].value == "1. Satu untuk semua"
-    assert at.radio(key="w.pred.1.weak").value == "collective_security"
-    assert at.radio(key="w.pred.1.weak").label == "Mana yang lebih sedikit kehilangan negara lemah?"
+    assert at.radio(key="w.id.pred.1.weak").value == "collective_security"
+    assert (
+        at.radio(key="w.id.pred.1.weak").label == "Mana yang lebih sedikit kehilangan negara lemah?"
+    )
+    assert at.radio(key="w.id.page").value == "learn"
     assert at.query_params["lang"] == "id"
     assert at.query_params["pred.1.weak"] == "collective_security"
 

@@ -219,10 +219,10 @@ def test_every_chapter_variant_is_a_valid_scenario() -> None:
 
 
 def test_a_long_run_is_refused_with_its_time() -> None:
-    sc = load_scenario("default").replace(replications=20_000, horizon=200)
+    sc = load_scenario("default").replace(replications=2_000, horizon=200)
     reason = runs.refusal(sc, ["self_help", "collective_security"])
     assert reason is not None
-    assert reason.startswith("20000 replications x 200 years x 40 states x 2 regime(s) would take")
+    assert reason.startswith("2000 replications x 200 years x 40 states x 2 regime(s) would take")
 
 
 def test_a_run_beyond_the_memory_is_refused_with_its_size() -> None:

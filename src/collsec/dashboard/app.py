@@ -59,7 +59,7 @@ def main() -> None:
             _("Page"),
             urlstate.PAGES,
             format_func=_page_label,
-            key=session.key("page", s["page"]),
+            key=session.key("page", s["page"], translated=True),
         )
         s["page"] = page
     for problem in session.url_problems():

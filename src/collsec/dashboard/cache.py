@@ -57,29 +57,29 @@ def _store() -> RunStore:
     return RunStore(48)
 
 
-def is_cached(key: Hashable) -> bool:
-    """Is this run already done (so no progress bar is needed)?"""
-    return _store().get(key) is not None
-
-
-def chapter_key(number: int, seed: int) -> Hashable:
-    """The store key of a chapter's runs."""
-    return ("chapter", number, seed)
-
-
-def sandbox_key(scenario_json: str, regimes: tuple[str, ...]) -> Hashable:
-    """The store key of a sandbox comparison."""
-    return ("sandbox", scenario_json, regimes)
+def _stored(key: Hashable, make: Callable[[], Any]) -> Any:
+    """The stored run of ``key``, made (and stored) if it is not there yet."""
+    found = _store().get(key)
+    if found is None:
+        found = make()
+        _store().put(key, found)
+    return found
 
 
 def chapter_run(number: int, seed: int, progress: Progress | None = None) -> Comparison:
     """A synthetic chapter's runs."""
-    key = chapter_key(number, seed)
-    found = _store().get(key)
-    if found is None:
-        found = runs.run_chapter(chapter(number), seed, progress)
-        _store().put(key, found)
-    out: Comparison = found
+    out: Comparison = _stored(
+        ("chapter", number, seed), lambda: runs.run_chapter(chapter(number), seed, progress)
+    )
+    return out
+
+
+def combination_run(number: int, off: tuple[str, ...], seed: int) -> SimulationResult:
+    """A chapter's world with some switches off (the student's own world)."""
+    out: SimulationResult = _stored(
+        ("combination", number, off, seed),
+        lambda: runs.run_combination(chapter(number), off, seed),
+    )
     return out
 
 
@@ -87,13 +87,10 @@ def sandbox_run(
     scenario_json: str, regimes: tuple[str, ...], progress: Progress | None = None
 ) -> Comparison:
     """A sandbox comparison, keyed by the scenario's JSON."""
-    key = sandbox_key(scenario_json, regimes)
-    found = _store().get(key)
-    if found is None:
-        sc = scenario_from_data(json.loads(scenario_json))
-        found = runs.run_sandbox(sc, regimes, progress)
-        _store().put(key, found)
-    out: Comparison = found
+    out: Comparison = _stored(
+        ("sandbox", scenario_json, regimes),
+        lambda: runs.run_sandbox(scenario_from_data(json.loads(scenario_json)), regimes, progress),
+    )
     return out
 
 

@@ -78,16 +78,6 @@ def chapter_text(lang: str, number: int) -> dict[str, str]:
 
 
 @cache
-def page_text(lang: str, name: str) -> dict[str, str]:
-    """The sections of a page text (``intro.md``, ``history.md``) in ``lang``."""
-    for code in (lang, ENGLISH):
-        res = _folder() / code / f"{name}.md"
-        if res.is_file():
-            return parse_sections(res.read_text(encoding="utf-8"), f"{code}/{name}.md")
-    raise CollsecError(_("no text for page {name!r}").format(name=name), source=f"{lang}/{name}.md")
-
-
-@cache
 def glossary() -> list[dict[str, Any]]:
     """Every glossary entry: ``{"claim": ..., "en": {term, definition}, "id": {...}}``.
 

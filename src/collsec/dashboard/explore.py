@@ -109,7 +109,7 @@ def render(s: dict[str, Any]) -> None:
         _("Scenario"),
         options,
         format_func=lambda n: _("upload a scenario file") if n == UPLOAD else n,
-        key=session.key("scenario", s["scenario"]),
+        key=session.key("scenario", s["scenario"], translated=True),
     )
     if name != UPLOAD:
         s["scenario"] = name
@@ -133,7 +133,7 @@ def render(s: dict[str, Any]) -> None:
         _("Regimes"),
         list(REGIMES),
         format_func=regime_label,
-        key=session.key("regimes", list(s["regimes"])),
+        key=session.key("regimes", list(s["regimes"]), translated=True),
     )
     if regimes:
         s["regimes"] = tuple(regimes)
@@ -222,7 +222,10 @@ def _results(s: dict[str, Any], sc: Scenario, cmp: Any) -> None:
 
 def _network(s: dict[str, Any], sc: Scenario, regimes: list[str]) -> None:
     cols = st.columns(3)
-    regime = cols[0].selectbox(_("Regime"), regimes, format_func=regime_label, key="net_regime")
+    k = session.key("net_regime", regimes[0], translated=True)
+    if st.session_state[k] not in regimes:
+        st.session_state[k] = regimes[0]
+    regime = cols[0].selectbox(_("Regime"), regimes, format_func=regime_label, key=k)
     rep = cols[1].number_input(
         _("Replication"),
         0,

@@ -16,6 +16,7 @@ from collsec.dashboard.chapters import CHAPTERS, CaseVariant
 from collsec.dashboard.learn import value_label
 from collsec.errors import CollsecError
 from collsec.history.cases import Case
+from collsec.history.commands import _codes
 from collsec.history.evaluate import (
     BUNDLED_BOOKS,
     OUTCOMES,
@@ -31,20 +32,6 @@ ICB_BOOK = "icb"
 BY_HAND = "hand"
 
 
-def _codes(text: str, what: str) -> tuple[str, ...]:
-    out = []
-    for part in text.replace(",", ";").split(";"):
-        p = part.strip()
-        if not p:
-            continue
-        if not p.isdigit():
-            raise CollsecError(
-                _("{p!r} is not a COW state code (a whole number)").format(p=p), field=what
-            )
-        out.append(str(int(p)))
-    return tuple(out)
-
-
 def _book_cases(book: str) -> list[tuple[Case, dict[str, str]]]:
     if book == CHAPTER_BOOK:
         seen: dict[str, tuple[Case, dict[str, str]]] = {}
@@ -57,6 +44,12 @@ def _book_cases(book: str) -> list[tuple[Case, dict[str, str]]]:
         return cache.icb_book()
     rows = read_case_book(resolve_case_book(book))
     return [(r.case, dict(r.recorded)) for r in rows]
+
+
+def _named(code: str, pred: Any) -> str:
+    """``RUS (365)``: a state's name from the prediction's voters and coalition, and its code."""
+    names = {x["code"]: x["name"] for x in [*pred.votes, *pred.coalition]}
+    return f"{names[code]} ({code})" if code in names else code
 
 
 def render(s: dict[str, Any]) -> None:
@@ -79,7 +72,7 @@ def render(s: dict[str, Any]) -> None:
         books,
         format_func=lambda b: names.get(b, b),
         horizontal=True,
-        key=session.key("book", s["book"] if s["book"] in books else CHAPTER_BOOK),
+        key=session.key("book", s["book"] if s["book"] in books else CHAPTER_BOOK, translated=True),
     )
     s["book"] = book
     recorded: dict[str, str] = {}
@@ -154,7 +147,7 @@ def _predict(s: dict[str, Any], case: Case, recorded: dict[str, str]) -> None:
         _("Decision rule"),
         rules,
         format_func=lambda r: r or _("the organisation's own"),
-        key=session.key("rule", s["rule"] if s["rule"] in rules else ""),
+        key=session.key("rule", s["rule"] if s["rule"] in rules else "", translated=True),
     )
     permanent = [v["code"] for v in base.votes if v["permanent"]]
     permanent = sorted(set(permanent) | set(case.absent))
@@ -202,8 +195,8 @@ def _predict(s: dict[str, Any], case: Case, recorded: dict[str, str]) -> None:
         + _("{org} {year}: {agg} against {vic} ({rule} rule, {m} members)").format(
             org=case.org,
             year=case.year,
-            agg=";".join(case.aggressors),
-            vic=case.victim,
+            agg=", ".join(_named(c, pred) for c in case.aggressors),
+            vic=_named(case.victim, pred),
             rule=pred.rule,
             m=pred.members,
         )
@@ -227,8 +220,8 @@ def _predict(s: dict[str, Any], case: Case, recorded: dict[str, str]) -> None:
             st.info(_("The counterfactual does not change the predicted labels."))
     st.subheader(_("Why: the diagnosis in words"))
     ui.diagnosis(words.verdicts_of_case(pred.diagnosis))
-    cols = st.columns(2)
-    with cols[0]:
+    vote_col, coalition_col = st.columns(2)
+    with vote_col:
         st.markdown("**" + _("The vote") + "**")
         st.dataframe(
             [
@@ -243,7 +236,7 @@ def _predict(s: dict[str, Any], case: Case, recorded: dict[str, str]) -> None:
             ],
             hide_index=True,
         )
-    with cols[1]:
+    with coalition_col:
         st.markdown("**" + _("The coalition") + "**")
         if pred.coalition:
             st.dataframe(

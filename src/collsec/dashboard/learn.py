@@ -57,7 +57,11 @@ def _ask(
     if current not in options:
         current = None
     choice = st.radio(
-        _(text), options, index=None, format_func=fmt, key=session.key(f"pred.{pk}", current)
+        _(text),
+        options,
+        index=None,
+        format_func=fmt,
+        key=session.key(f"pred.{pk}", current, translated=True),
     )
     s["pred"][pk] = choice or ""
     return choice
@@ -70,7 +74,7 @@ def render(s: dict[str, Any]) -> None:
         _("Chapter"),
         [c.number for c in CHAPTERS],
         format_func=lambda n: f"{n}. {chapter_text(lang, n)['title']}",
-        key=session.key("ch", s["ch"]),
+        key=session.key("ch", s["ch"], translated=True),
     )
     if number != s["ch"]:
         s["ran"] = False
@@ -90,6 +94,17 @@ def render(s: dict[str, Any]) -> None:
     if text.get("debrief"):
         with st.expander(_("For the teacher: debrief questions")):
             st.markdown(text["debrief"])
+
+
+def _reveal(question: str, guess: str, answer: tuple[str, str], right: bool, miss: str) -> None:
+    """The answer beside the prediction, and whether the bet was right."""
+    cols = st.columns(2)
+    cols[0].metric(_("Your prediction"), guess)
+    cols[1].metric(*answer)
+    if right:
+        st.success(_("{question} You predicted it.").format(question=question))
+    else:
+        st.info(miss.format(question=question))
 
 
 def _run_button(s: dict[str, Any], ready: bool) -> None:
@@ -124,17 +139,13 @@ def _synthetic(ch: Chapter, s: dict[str, Any], text: dict[str, str]) -> None:
     for q in ch.questions:
         truth = runs.answer(q, cmp, found)
         guess = choices[q.key]
-        cols = st.columns(2)
-        cols[0].metric(_("Your prediction"), _option_label(ch, guess or ""))
-        cols[1].metric(_("The run"), _option_label(ch, truth))
-        if guess == truth:
-            st.success(_("{question} You predicted it.").format(question=_(q.text)))
-        else:
-            st.info(
-                _("{question} Not what you predicted: look at the numbers.").format(
-                    question=_(q.text)
-                )
-            )
+        _reveal(
+            _(q.text),
+            _option_label(ch, guess or ""),
+            (_("The run"), _option_label(ch, truth)),
+            guess == truth,
+            _("{question} Not what you predicted: look at the numbers."),
+        )
         rows = []
         for o in q.options:
             m, lo, hi = runs.metric_interval(cmp.results[o], q.metric)
@@ -152,6 +163,7 @@ def _synthetic(ch: Chapter, s: dict[str, Any], text: dict[str, str]) -> None:
     for name in ch.plots:
         ui.chart(name, cmp.results, labels)
     _why(ch, cmp, labels)
+    _own_world(ch, s, cmp)
 
 
 def _why(ch: Chapter, cmp: Any, labels: dict[str, str]) -> None:
@@ -194,6 +206,54 @@ def _why(ch: Chapter, cmp: Any, labels: dict[str, str]) -> None:
                 ui.diagnosis(words.verdicts_of_row(row.to_dict()))
 
 
+SWITCHES = ("O1", "O2", "O3", "O4", "O5", "M1", "M2", "M3")
+
+
+def _own_world(ch: Chapter, s: dict[str, Any], cmp: Any) -> None:
+    """One switch per assumption (or condition): the student's own world, run at once."""
+    keys = [v.key for v in ch.variants if v.key in SWITCHES]
+    if not keys:
+        return
+    st.subheader(_("Your own world: one switch for each"))
+    st.caption(_("Turn any of them off, together or alone; the run follows the switches."))
+    off = []
+    for k in keys:
+        on = st.toggle(
+            f"{k}: {_(words.CONDITION_NAMES[k])}",
+            key=session.key(f"on.{k}", k not in s["off"]),
+            help=_(ch.variant(k).label),
+        )
+        if not on:
+            off.append(k)
+    s["off"] = tuple(off)
+    if not off:
+        st.caption(_("Every switch is on: this is the chapter's first world."))
+        return
+    mine = cache.combination_run(ch.number, tuple(off), ch.seed)
+    base = cmp.results[ch.variants[0].key]
+    rows = []
+    for metric in ("war_rate", "deterred_rate", "weak_survival"):
+        row = {_("metric"): _(runs.METRIC_MEANINGS[metric])}
+        for name, res in ((_("every switch on"), base), (_("your world"), mine)):
+            m, lo, hi = runs.metric_interval(res, metric)
+            row[name] = f"{m:.3g} [{lo:.3g}, {hi:.3g}]"
+        rows.append(row)
+    st.markdown(
+        "**"
+        + _("Your world, with {off} off, beside the chapter's first world.").format(
+            off=", ".join(off)
+        )
+        + "**"
+    )
+    st.table(rows)
+    failed = [f for f in findings.condition_findings(mine) if f.verdict == "fails"]
+    st.markdown(
+        _("Conditions that failed in most of your world's crises: {conds}.").format(
+            conds=", ".join(f"{f.claim} ({f.effect:.0%})" for f in failed) or _("none")
+        )
+    )
+
+
 def _historical(ch: Chapter, s: dict[str, Any], text: dict[str, str]) -> None:
     try:
         first = cache.case_prediction(ch.cases[0], None)
@@ -220,17 +280,13 @@ def _historical(ch: Chapter, s: dict[str, Any], text: dict[str, str]) -> None:
     st.subheader(_("The answer"))
     for q in ch.case_questions:
         truth = preds[q.variant].labels()[q.outcome]
-        cols = st.columns(2)
-        cols[0].metric(_("Your prediction"), value_label(choices[q.key] or ""))
-        cols[1].metric(_("The model"), value_label(truth))
-        if choices[q.key] == truth:
-            st.success(_("{question} You predicted it.").format(question=_(q.text)))
-        else:
-            st.info(
-                _("{question} Not what you predicted: look at the diagnosis.").format(
-                    question=_(q.text)
-                )
-            )
+        _reveal(
+            _(q.text),
+            value_label(choices[q.key] or ""),
+            (_("The model"), value_label(truth)),
+            choices[q.key] == truth,
+            _("{question} Not what you predicted: look at the diagnosis."),
+        )
     rows = []
     for cv in ch.cases:
         p = preds[cv.key]

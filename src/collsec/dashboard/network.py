@@ -77,7 +77,7 @@ def network_figure(result: SimulationResult, year: int) -> Figure:
         s=size[alive],
         c=[colours[i] for i in np.flatnonzero(alive)],
         edgecolors="black",
-        linewidths=np.where(w.great_power[alive], 1.6, 0.4),
+        linewidths=[1.6 if g else 0.4 for g in w.great_power[alive]],
         zorder=3,
     )
     dead = ~alive

@@ -113,6 +113,25 @@ def finding_for(question: Question, found: Sequence[findings.Finding]) -> findin
     return next((f for f in found if f.claim == c.claim and f.statement == statement), None)
 
 
+def combination_scenario(ch: Chapter, off: Sequence[str], seed: int | None = None) -> Scenario:
+    """The chapter's world with the variants named in ``off`` switched off together.
+
+    Each switch is a variant's overrides; switched off together, their
+    overrides are applied one after another (they touch different parameters).
+    """
+    base = ch.variants[0]
+    overrides = [kv for key in off for kv in ch.variant(key).overrides]
+    sc = apply_overrides(load_scenario(base.scenario), overrides)
+    return sc.replace(
+        replications=ch.replications, horizon=ch.years, seed=ch.seed if seed is None else seed
+    )
+
+
+def run_combination(ch: Chapter, off: Sequence[str], seed: int | None = None) -> SimulationResult:
+    """One run of the chapter's world with the switches ``off`` (the student's own world)."""
+    return simulate(combination_scenario(ch, off, seed), ch.variants[0].regime, engine="numpy")
+
+
 def answer(
     question: Question, comparison: Comparison, found: Sequence[findings.Finding] = ()
 ) -> str:

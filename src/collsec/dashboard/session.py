@@ -13,6 +13,7 @@ from typing import Any
 import streamlit as st
 
 from collsec.dashboard import urlstate
+from collsec.i18n import available_languages, get_language
 
 STATE = "_collsec_state"
 PROBLEMS = "_collsec_url_problems"
@@ -34,13 +35,16 @@ def url_problems() -> list[str]:
     return problems
 
 
-def key(name: str, value: Any) -> str:
+def key(name: str, value: Any, translated: bool = False) -> str:
     """The widget key of state field ``name``, seeded with ``value`` if the widget is new.
 
     Streamlit forgets a widget's value when it is not drawn in a run (another
     page); the state keeps it, and this puts it back before the widget is drawn.
+    A widget whose options are shown translated (``translated``) gets a key per
+    language: the browser matches a choice by its shown label, so a switch of
+    language draws it anew, from the state.
     """
-    k = f"w.{name}"
+    k = f"w.{get_language()}.{name}" if translated else f"w.{name}"
     if k not in st.session_state:
         st.session_state[k] = value
     return k
@@ -49,6 +53,8 @@ def key(name: str, value: Any) -> str:
 def forget(name: str) -> None:
     """Drop a widget's value, so the next draw takes it from the state."""
     st.session_state.pop(f"w.{name}", None)
+    for lang in available_languages():
+        st.session_state.pop(f"w.{lang}.{name}", None)
 
 
 def sync_url(s: dict[str, Any]) -> None:

@@ -48,6 +48,7 @@ def fields() -> dict[str, FieldSpec]:
         "ch": FieldSpec("int", 1, low=1, high=CHAPTER_COUNT),
         "ran": FieldSpec("bool", False),
         "go": FieldSpec("bool", False),
+        "off": FieldSpec("list", (), ("O1", "O2", "O3", "O4", "O5", "M1", "M2", "M3")),
         "scenario": FieldSpec("choice", "default", tuple(bundled_scenarios())),
         "regimes": FieldSpec("list", ("self_help", "collective_security"), REGIMES),
         "seed": FieldSpec("int", 20261127, low=0),

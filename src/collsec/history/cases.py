@@ -469,7 +469,7 @@ def predict_case(
         "military": float(resp.military.mean()),
     }
     p_rev = float(reversed_.mean())
-    inputs, data_notes = _data_inputs(case, world, arrs[0], power0, agg_idx, vic_idx, data_dir)
+    inputs, input_notes = _data_inputs(case, world, arrs[0], power0, agg_idx, vic_idx, data_dir)
     calibrated = _calibrate(hp, p_des, p_act, inputs)
     src_des = p_des if calibrated is None else float(calibrated["designated"])
     action = _argmax_action(p_act if calibrated is None else calibrated["action"])
@@ -548,7 +548,7 @@ def predict_case(
         description=sc.description,
         rule=type(arrangement.rule).__name__.lower(),
         members=int(arr.members.sum()),
-        notes=[*notes, *data_notes],
+        notes=[*notes, *input_notes],
         inputs=inputs,
         calibrated=calibrated,
     )
