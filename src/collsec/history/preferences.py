@@ -37,15 +37,15 @@ SIMILARITY_SOURCES: tuple[str, ...] = ("alliances", "unga")
 """Where a historical world's interest similarity comes from (``similarity``)."""
 
 
-def _ideal_points(data_dir: Path | str | None) -> dict[tuple[int, int], float]:
+def _ideal_points(data_dir: Path | str | None, verify: bool) -> dict[tuple[int, int], float]:
     # A COW folder given alone (shared/data/cow) has the UNGA files in ../unga.
     folder = resolve_data_dir(data_dir)
     try:
-        df = data.load_unga("year", folder)
+        df = data.load_unga("year", folder, verify=verify)
     except DataError:
         if not (folder.parent / "unga").is_dir():
             raise
-        df = data.load_unga("year", folder.parent)
+        df = data.load_unga("year", folder.parent, verify=verify)
     points = df["idealpointall"].fillna(df["idealpointfp"])
     keep = points.notna().to_numpy()
     return {
@@ -55,7 +55,12 @@ def _ideal_points(data_dir: Path | str | None) -> dict[tuple[int, int], float]:
 
 
 def unga_similarity(
-    year: int, codes: list[int], fallback: FloatArray, *, data_dir: Path | str | None = None
+    year: int,
+    codes: list[int],
+    fallback: FloatArray,
+    *,
+    data_dir: Path | str | None = None,
+    verify: bool = True,
 ) -> FloatArray:
     """Interest similarity from the ideal points of ``year`` (see the module docstring).
 
@@ -69,6 +74,8 @@ def unga_similarity(
         ``[n, n]`` similarity kept for pairs without two ideal points.
     data_dir
         The data folder (the UNGA file flat, in ``unga/``, or in ``../unga``).
+    verify
+        Check the file's sha256 against the registry (as :func:`collsec.data.load`).
 
     Returns
     -------
@@ -79,7 +86,7 @@ def unga_similarity(
     ----------
     Bailey, Strezhnev & Voeten (2017) [bailey2017].
     """
-    points = _ideal_points(data_dir)
+    points = _ideal_points(data_dir, verify)
     x = np.array([points.get((c, year), np.nan) for c in codes], dtype=np.float64)
     has = np.isfinite(x)
     out = np.array(fallback, dtype=np.float64, copy=True)
