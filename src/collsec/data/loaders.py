@@ -203,7 +203,11 @@ def load(
                 "or load with {option} to accept a changed file"
             ).format(
                 sha=sha,
-                expected=entry.sha256,
+                expected=entry.sha256
+                if entry.extract_sha256 is None
+                else _("{release} (the release) or {extract} (its extract)").format(
+                    release=entry.sha256, extract=entry.extract_sha256
+                ),
                 title=entry.title,
                 version=entry.version,
                 how=how_to_obtain(entry),
