@@ -30,6 +30,7 @@ def foresee(
     best: float,
     similarity: Any,
     sanctions: Any,
+    military: Any,
 ) -> float:
     """The aggressor's utility with the arrangements (``phases.aggression.decide``)."""
     cap = S[0]
@@ -51,6 +52,8 @@ def foresee(
         prod = 1.0
         for j in range(k):
             cov = 1.0 if x_covers[j] else 0.0
+            if P.foresee_force_only > 0 and not military[j]:
+                cov = 0.0  # its joiners never fight (respond)
             prod = prod * (1.0 - cov * x_p_des[j] * x_p_join[j, i])
         joins[i] = 1.0 - prod
     prod = 1.0
@@ -136,7 +139,7 @@ def decide(
         if not (np.isfinite(best) and best > P.threshold):
             continue
         assess(P, W, A, S, X, a, victim, u[5])
-        with_arr = foresee(P, X, S, a, victim, perceived, best, similarity, A[9])
+        with_arr = foresee(P, X, S, a, victim, perceived, best, similarity, A[9], A[8])
         if with_arr > P.threshold:
             X.att_agg[n_att] = a
             X.att_vic[n_att] = victim

@@ -60,6 +60,7 @@ class Params(NamedTuple):
     join_cost_gain: float
     free_riding: float
     find_when_needed: float
+    foresee_force_only: float
     force_margin: float
     sanction_penalty: float
     sanction_years: float
@@ -123,6 +124,7 @@ def pack(params: Parameters) -> Params:
         r.join_cost_gain,
         r.free_riding,
         1.0 if r.find_when_needed else 0.0,
+        1.0 if r.foresee_force_only else 0.0,
         r.force_margin,
         r.sanction_penalty,
         float(r.sanction_years),

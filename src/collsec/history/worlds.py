@@ -43,6 +43,8 @@ from numpy.typing import NDArray
 
 from collsec import data
 from collsec.errors import CollsecError
+from collsec.history.preferences import SIMILARITY_SOURCES, UNGA_FIRST_YEAR, unga_similarity
+from collsec.history.validation_settings import ValidationSettings, parse_validation
 from collsec.i18n import _
 from collsec.scenario import (
     AllianceSpec,
@@ -153,7 +155,9 @@ class HistoryParams:
     power_measure: str = "cinc"
     revisionism: str = "constant"
     revisionism_window: int = 10
+    similarity: str = "alliances"
     capability_lag: int = 0
+    validation: ValidationSettings = field(default_factory=ValidationSettings)
     overrides: dict[str, Any] = field(default_factory=dict)
     obligation: dict[str, float] = field(default_factory=dict)
     instruments: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -180,13 +184,22 @@ HISTORY_KEYS: tuple[str, ...] = (
     "obligation",
     "instruments",
     "probability_model",
+    "similarity",
+    "validation",
 )
 """The keys of a history parameter file (``params.yaml``); any other is an error."""
 
 MAX_DRAWS = 100_000
 """Most Monte Carlo draws of one case (each holds a few ``[draws, states]`` arrays)."""
 
-_MERGED = ("tie_strength", "reversed_cutoffs", "overrides", "obligation", "instruments")
+_MERGED = (
+    "tie_strength",
+    "reversed_cutoffs",
+    "overrides",
+    "obligation",
+    "instruments",
+    "validation",
+)
 
 
 def _read_params_file(path: Path | str | None) -> tuple[Any, str]:
@@ -301,7 +314,9 @@ def load_history_params(path: Path | str | None = None) -> HistoryParams:
         power_measure=str(raw.get("power_measure", defaults.power_measure)),
         revisionism=str(raw.get("revisionism", defaults.revisionism)),
         revisionism_window=raw.get("revisionism_window", defaults.revisionism_window),
+        similarity=str(raw.get("similarity", defaults.similarity)),
         capability_lag=raw.get("capability_lag", defaults.capability_lag),
+        validation=parse_validation(raw.get("validation"), source),
         overrides=overrides,
         obligation={
             k: _number(v, source, f"obligation.{k}")
@@ -318,8 +333,16 @@ def load_history_params(path: Path | str | None = None) -> HistoryParams:
         )
     if hp.seed < 0:
         raise CollsecError(_("must be non-negative"), source=source, field="seed")
-    for fld, allowed in (("revisionism", REVISIONISM_SOURCES), ("power_measure", POWER_MEASURES)):
-        value = getattr(hp, fld)
+    for fld, allowed in (
+        ("revisionism", REVISIONISM_SOURCES),
+        ("power_measure", POWER_MEASURES),
+        ("similarity", SIMILARITY_SOURCES),
+        ("validation.revisionism", REVISIONISM_SOURCES),
+        ("validation.power_measure", POWER_MEASURES),
+        ("validation.similarity", SIMILARITY_SOURCES),
+    ):
+        obj = hp.validation if fld.startswith("validation.") else hp
+        value = getattr(obj, fld.rsplit(".", 1)[-1])
         if value not in allowed:
             raise CollsecError(
                 _("{value!r} is not one of {allowed}").format(
@@ -643,6 +666,8 @@ def historical_scenario(
     portfolio = tmat.copy()
     np.fill_diagonal(portfolio, top)
     sim = np.clip((s_score(portfolio) + 1.0) / 2.0, 0.0, 1.0)
+    if hp.similarity == "unga" and year >= UNGA_FIRST_YEAR:
+        sim = unga_similarity(year, sys_codes, sim, data_dir=data_dir)
     states = tuple(
         StateSpec(
             code=str(c),
