@@ -169,8 +169,8 @@ def test_ctrl_c_while_run_writes_keeps_the_old_run_and_no_temporary(
     before = {p.name: p.read_bytes() for p in out.iterdir()}
     real_write = Comparison.write
 
-    def write_then_ctrl_c(self: Comparison, folder: Path, plots: bool = True) -> list[Path]:
-        real_write(self, folder, plots)  # every file of the new run written, then Ctrl-C
+    def write_then_ctrl_c(self: Comparison, folder: Path) -> list[Path]:
+        real_write(self, folder)  # every file of the new run written, then Ctrl-C
         raise KeyboardInterrupt
 
     monkeypatch.setattr(Comparison, "write", write_then_ctrl_c)
