@@ -124,6 +124,7 @@ class _P(NamedTuple):
     join_cost_gain: float
     free_riding: float
     find_when_needed: float
+    foresee_force_only: float
     force_margin: float
     sanction_penalty: float
     sanction_years: float
@@ -180,6 +181,7 @@ def _pack(params: Parameters) -> _P:
         r.join_cost_gain,
         r.free_riding,
         1.0 if r.find_when_needed else 0.0,
+        1.0 if r.foresee_force_only else 0.0,
         r.force_margin,
         r.sanction_penalty,
         float(r.sanction_years),
@@ -820,7 +822,7 @@ if HAVE_NUMBA:
 
     @_jit
     def _foresee(P: Any, X: Any, S: Any, agg: int, vic: int, perceived: float, best: float,
-                 similarity: Any, sanctions: Any) -> float:  # fmt: skip
+                 similarity: Any, sanctions: Any, military: Any) -> float:  # fmt: skip
         """The aggressor's utility with the arrangements (``phases.aggression.decide``)."""
         cap = S[0]
         alive = S[3]
@@ -841,6 +843,8 @@ if HAVE_NUMBA:
             prod = 1.0
             for j in range(k):
                 cov = 1.0 if x_covers[j] else 0.0
+                if P.foresee_force_only > 0 and not military[j]:
+                    cov = 0.0  # its joiners never fight (respond)
                 prod = prod * (1.0 - cov * x_p_des[j] * x_p_join[j, i])
             joins[i] = 1.0 - prod
         prod = 1.0
@@ -1000,7 +1004,7 @@ if HAVE_NUMBA:
                 if not (np.isfinite(best) and best > P.threshold):
                     continue
                 _assess(P, W, A, S, X, a, victim, u[5])
-                with_arr = _foresee(P, X, S, a, victim, perceived, best, similarity, A[9])
+                with_arr = _foresee(P, X, S, a, victim, perceived, best, similarity, A[9], A[8])
                 if with_arr > P.threshold:
                     x_att_agg[n_att] = a
                     x_att_vic[n_att] = victim

@@ -118,6 +118,10 @@ class ResponseParams(_Frozen):
     find_when_needed: bool = Field(
         False, description="find against an aggressor only where the victim cannot meet it alone"
     )
+    foresee_force_only: bool = Field(
+        False,
+        description="an aggressor foresees a fighting coalition only where force may be used",
+    )
     force_margin: float = _p(1.0, 0.1, 10.0, "coalition-to-aggressor power needed to use force")
     sanction_penalty: float = _p(0.01, 0.0, 1.0, "growth penalty of sanctions by the whole world")
     sanction_years: int = Field(3, ge=0, le=50, description="years sanctions last")

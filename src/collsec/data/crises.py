@@ -20,9 +20,8 @@ from typing import Literal
 
 import pandas as pd
 
-from collsec.data.errors import DataError
 from collsec.data.gwcow import gw_to_cow
-from collsec.data.loaders import load
+from collsec.data.loaders import load, load_choice
 from collsec.i18n import _
 
 __all__ = ["load_icb", "load_ties", "load_unga", "load_unsc_vetoes"]
@@ -80,14 +79,15 @@ def load_icb(
     ----------
     Brecher & Wilkenfeld (2000) [brecher2000].
     """
-    if level not in _ICB_NAMES:
-        raise DataError(
-            _("unknown ICB level {name!r}; use {choices}").format(
-                name=level, choices="'crisis', 'actor' or 'dyadic'"
-            ),
-            field="level",
-        )
-    df = load(_ICB_NAMES[level], data_dir, verify=verify, use_cache=use_cache)
+    df = load_choice(
+        level,
+        _ICB_NAMES,
+        _("unknown ICB level {name!r}; use {choices}"),
+        data_dir,
+        field="level",
+        verify=verify,
+        use_cache=use_cache,
+    )
     attrs = dict(df.attrs)
     df = df.copy()
     for code, year in _ICB_CODES[level]:
@@ -131,15 +131,15 @@ def load_unga(
     ----------
     Bailey, Strezhnev & Voeten (2017) [bailey2017].
     """
-    names = {"year": "unga_year", "session": "unga_session"}
-    if kind not in names:
-        raise DataError(
-            _("unknown ideal-point file {name!r}; use {choices}").format(
-                name=kind, choices="'year' or 'session'"
-            ),
-            field="kind",
-        )
-    return load(names[kind], data_dir, verify=verify, use_cache=use_cache)
+    return load_choice(
+        kind,
+        {"year": "unga_year", "session": "unga_session"},
+        _("unknown ideal-point file {name!r}; use {choices}"),
+        data_dir,
+        field="kind",
+        verify=verify,
+        use_cache=use_cache,
+    )
 
 
 def load_ties(

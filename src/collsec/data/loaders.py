@@ -32,6 +32,7 @@ __all__ = [
     "how_to_obtain",
     "load",
     "load_alliances",
+    "load_choice",
     "load_contiguity",
     "load_contiguity_master",
     "load_igo_league_un",
@@ -202,7 +203,11 @@ def load(
                 "or load with {option} to accept a changed file"
             ).format(
                 sha=sha,
-                expected=entry.sha256,
+                expected=entry.sha256
+                if entry.extract_sha256 is None
+                else _("{release} (the release) or {extract} (its extract)").format(
+                    release=entry.sha256, extract=entry.extract_sha256
+                ),
                 title=entry.title,
                 version=entry.version,
                 how=how_to_obtain(entry),
@@ -408,6 +413,28 @@ def _check_nulls(out: pd.Series, col: Column, path: Path, text: pd.Series) -> No
         raise _fail(path, col, na, text, _("is missing but this column may not be empty"))
 
 
+def load_choice(
+    choice: str,
+    names: dict[str, str],
+    unknown: str,
+    data_dir: Path | str | None = None,
+    *,
+    field: str | None = None,
+    verify: bool = True,
+    use_cache: bool = True,
+) -> pd.DataFrame:
+    """Load the registry entry that ``choice`` names in ``names`` (a version, a level).
+
+    ``unknown`` is the message for a choice not in ``names``, with ``{name}``
+    and ``{choices}`` (e.g. ``"unknown NMC version {name!r}; use {choices}"``,
+    already translated).
+    """
+    if choice not in names:
+        listed = " or ".join(", ".join(repr(k) for k in names).rsplit(", ", 1))
+        raise DataError(unknown.format(name=choice, choices=listed), field=field)
+    return load(names[choice], data_dir, verify=verify, use_cache=use_cache)
+
+
 def load_nmc(
     version: Literal["6.0", "7.0"] = "6.0",
     data_dir: Path | str | None = None,
@@ -441,15 +468,15 @@ def load_nmc(
     ----------
     Singer, Bremer & Stuckey (1972) [singer1972].
     """
-    names = {"6.0": "nmc_v6", "7.0": "nmc_v7"}
-    if version not in names:
-        raise DataError(
-            _("unknown NMC version {name!r}; use {choices}").format(
-                name=version, choices="'6.0' or '7.0'"
-            ),
-            field="version",
-        )
-    return load(names[version], data_dir, verify=verify, use_cache=use_cache)
+    return load_choice(
+        version,
+        {"6.0": "nmc_v6", "7.0": "nmc_v7"},
+        _("unknown NMC version {name!r}; use {choices}"),
+        data_dir,
+        field="version",
+        verify=verify,
+        use_cache=use_cache,
+    )
 
 
 def load_states(
@@ -559,14 +586,14 @@ def load_alliances(
     ----------
     Gibler (2009) [gibler2009].
     """
-    names = {"member_yearly": "alliances_member_yearly", "member": "alliances_member"}
-    if kind not in names:
-        raise DataError(
-            _("unknown alliance file {name!r}; use {choices}").format(
-                name=kind, choices="'member_yearly' or 'member'"
-            )
-        )
-    return load(names[kind], data_dir, verify=verify, use_cache=use_cache)
+    return load_choice(
+        kind,
+        {"member_yearly": "alliances_member_yearly", "member": "alliances_member"},
+        _("unknown alliance file {name!r}; use {choices}"),
+        data_dir,
+        verify=verify,
+        use_cache=use_cache,
+    )
 
 
 def load_contiguity(

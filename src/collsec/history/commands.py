@@ -101,10 +101,19 @@ _VALIDATE_SEED = typer.Option(20261127, "--seed", help=N_("seed of the runs"))
 _VALIDATE_OUT = typer.Option(None, "--out", help=N_("folder for the plot"))
 _VALIDATE_AS_JSON = typer.Option(False, "--json", help=N_("print one JSON object"))
 _VALIDATE_POWER = typer.Option(
-    "cinc", "--power-measure", help=N_("capability of the starting worlds: cinc or usable")
+    None,
+    "--power-measure",
+    help=N_("capability of the starting worlds: cinc or usable (default: params.yaml)"),
 )
 _VALIDATE_REVISIONISM = typer.Option(
-    "constant", "--revisionism", help=N_("revisionism: constant (state default) or mids")
+    None,
+    "--revisionism",
+    help=N_("revisionism: constant (state default) or mids (default: params.yaml)"),
+)
+_VALIDATE_SIMILARITY = typer.Option(
+    None,
+    "--similarity",
+    help=N_("interest similarity: alliances or unga (default: params.yaml)"),
 )
 
 
@@ -412,8 +421,9 @@ def validate_cmd(
     seed: int = _VALIDATE_SEED,
     out: Path | None = _VALIDATE_OUT,
     as_json: bool = _VALIDATE_AS_JSON,
-    power_measure: str = _VALIDATE_POWER,
-    revisionism: str = _VALIDATE_REVISIONISM,
+    power_measure: str | None = _VALIDATE_POWER,
+    revisionism: str | None = _VALIDATE_REVISIONISM,
+    similarity: str | None = _VALIDATE_SIMILARITY,
 ) -> None:
     """Simulate from 1920 (League) and 1946 (UN) and compare with the COW record."""
     from collsec.history.validate import SPANS, plot_ccdf, validate
@@ -432,6 +442,7 @@ def validate_cmd(
                 progress=lambda k: bar.advance(task, k),
                 power_measure=power_measure,
                 revisionism=revisionism,
+                similarity=similarity,
             )
     folder = out or Path("collsec-output") / f"validate-{datetime.now():%Y%m%d-%H%M%S}"
     png = plot_ccdf(v, folder / "severity_ccdf.png")

@@ -252,30 +252,46 @@ def _slug(name: str) -> str:
 
 
 def _int(v: Any) -> int | None:
-    return None if v is None or pd.isna(v) else int(v)
+    return None if v is None else int(v)
 
 
-def _parties(actors: pd.DataFrame, violent: bool) -> pd.Series | None:
+Record = dict[str, Any]
+
+
+def _records(df: pd.DataFrame) -> list[Record]:
+    """Rows as plain dicts, ``<NA>`` as ``None`` (the mapping runs row by row)."""
+    return [
+        {str(k): (None if v is None or v is pd.NA or (isinstance(v, float) and v != v) else v)
+         for k, v in row.items()}
+        for row in df.to_dict("records")
+    ]  # fmt: skip
+
+
+def _parties(actors: list[Record], violent: bool) -> Record | None:
     """The victim's actor row (see the module's docstring), or None."""
-    trig = actors["trigent"].astype("Int64")
-    by_state = ~trig.isin(sorted(NON_STATE)).fillna(True) & (trig != actors["cracid"]).fillna(False)
-    military = actors["triggr"].isin(sorted(MILITARY_TRIGGERS)).fillna(False)
-    cand = actors[(by_state & military).to_numpy(dtype=bool)]
-    if cand.empty and violent:
+
+    def by_state(a: Record) -> bool:
+        t = a["trigent"]
+        return t is not None and int(t) not in NON_STATE and t != a["cracid"]
+
+    cand = [a for a in actors if by_state(a) and a["triggr"] in MILITARY_TRIGGERS]
+    if not cand and violent:
         # A crisis that turned to serious clashes or war: any state's trigger.
-        cand = actors[by_state.to_numpy(dtype=bool)]
-    if cand.empty:
+        cand = [a for a in actors if by_state(a)]
+    if not cand:
         return None
-    order = cand.assign(
-        _y=cand["yrtrig"].fillna(9999),
-        _m=cand["motrig"].fillna(99),
-        _d=cand["datrig"].fillna(99),
-    ).sort_values(["_y", "_m", "_d", "cracno"], kind="stable")
-    return order.iloc[0]
+
+    def when(a: Record) -> tuple[int, int, int, int]:
+        def v(k: str, d: int) -> int:
+            return d if a[k] is None else int(a[k])
+
+        return (v("yrtrig", 9999), v("motrig", 99), v("datrig", 99), int(a["cracno"]))
+
+    return min(cand, key=when)
 
 
 def _map_crisis(
-    c: pd.Series, acts: pd.DataFrame, in_system: Callable[[int, int], bool] | None
+    c: Record, acts: list[Record], in_system: Callable[[int, int], bool] | None
 ) -> dict[str, str] | tuple[str, dict[str, Any]]:
     """One crisis' case-book row, or (kind of reason, its codes) when it cannot be mapped."""
     crisno, year, name = int(c["crisno"]), int(c["yrtrig"]), str(c["crisname"])
@@ -299,9 +315,9 @@ def _map_crisis(
     if isinstance(response, str):
         return response, {"org": globorg, "act": globactm, "efct": globefct}
     designated, action = response
-    aggressor_rows = acts[acts["cracid"] == gw_a]
+    aggressor_rows = [a for a in acts if a["cracid"] == gw_a]
     out_v = _int(victim_row["outcom"])
-    out_a = _int(aggressor_rows["outcom"].iloc[0]) if len(aggressor_rows) else None
+    out_a = _int(aggressor_rows[0]["outcom"]) if aggressor_rows else None
     yrterm = _int(c["yrterm"])
     rev = reversal(out_v, out_a, None if yrterm is None else yrterm - year)
     shown_a = "-" if out_a is None else str(out_a)
@@ -376,14 +392,16 @@ def build_icb_book(
             _("--from {first} is after --to {last}").format(first=first, last=last),
             field="--from",
         )
-    by_crisis = {int(str(k)): g for k, g in actors.groupby("crisno", sort=False)}
+    by_crisis: dict[int, list[Record]] = {}
+    for a in _records(actors):
+        by_crisis.setdefault(int(a["crisno"]), []).append(a)
     chosen = crises[(crises["yrtrig"] >= first) & (crises["yrtrig"] <= last)]
     chosen = chosen.sort_values(["yrtrig", "crisno"], kind="stable")
     rows: list[dict[str, str]] = []
     unmapped: list[dict[str, Any]] = []
-    for _i, c in chosen.iterrows():
+    for c in _records(chosen):
         crisno = int(c["crisno"])
-        acts = by_crisis.get(crisno, actors.iloc[0:0])
+        acts = by_crisis.get(crisno, [])
         got = _map_crisis(c, acts, in_system)
         if isinstance(got, dict):
             rows.append(got)
@@ -402,18 +420,13 @@ def build_icb_book(
 
 
 def _system_check(data_dir: Path | str | None) -> Callable[[int, int], bool]:
-    cache: dict[int, set[int]] = {}
+    system = data.load_system(data_dir)
+    members = {(int(c), int(y)) for c, y in zip(system["ccode"], system["year"], strict=True)}
+    last = int(system["year"].max())
 
     def in_system(code: int, year: int) -> bool:
-        if year not in cache:
-            import warnings
-
-            with warnings.catch_warnings():
-                # A year past the state list's end uses its last year, as the worlds do.
-                warnings.simplefilter("ignore", data.DataYearWarning)
-                members = data.system_members(year, data_dir=data_dir)
-            cache[year] = {int(x) for x in members["ccode"]}
-        return code in cache[year]
+        # A year past the state list's end uses its last year, as the worlds do.
+        return (code, min(year, last)) in members
 
     return in_system
 

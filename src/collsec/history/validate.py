@@ -22,14 +22,20 @@ beside the Correlates of War record:
 
 The tail of the simulated severity is set mostly by ``war.intensity_sigma``
 (the log-normal spread of a war's intensity) and by the spread of
-capabilities of the states that fight; nothing is overridden for validation.
+capabilities of the states that fight. The core's phase parameters are the
+scenario defaults except the history parameters of the ``validation`` block
+of ``params.yaml`` (:mod:`collsec.history.validation_settings`), each read
+from data: the participation logit fitted on the war record, interest
+similarity from General Assembly votes, the organisations' recorded rate of
+sanctions after a finding, and a foresight that counts only a coalition that
+may fight (docs/history.md, section 4).
 """
 
 from __future__ import annotations
 
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -39,12 +45,14 @@ from collsec import data
 from collsec.api import simulate
 from collsec.errors import CollsecError
 from collsec.history.powerlaw import PowerLawFit, ccdf, fit_power_law
+from collsec.history.preferences import SIMILARITY_SOURCES
 from collsec.history.worlds import (
     POWER_MEASURES,
     REVISIONISM_SOURCES,
     HistoryParams,
     historical_scenario,
     load_history_params,
+    params_with,
 )
 from collsec.i18n import _
 from collsec.scenario import Parameters
@@ -75,6 +83,7 @@ class Validation:
     record_fit: PowerLawFit
     simulated_severity: np.ndarray
     record_severity: np.ndarray
+    settings: dict[str, Any] = field(default_factory=dict)
 
     @property
     def difference(self) -> float | None:
@@ -87,6 +96,7 @@ class Validation:
         """Plain data for ``--json``."""
         d = self.difference
         return {
+            "settings": self.settings,
             "runs": self.runs,
             "severity_exponent": {
                 "simulated": None if self.simulated_fit is None else self.simulated_fit.to_dict(),
@@ -122,8 +132,9 @@ def validate(
     hp: HistoryParams | None = None,
     progress: Callable[[int], None] | None = None,
     base: Parameters | None = None,
-    power_measure: str = "cinc",
-    revisionism: str = "constant",
+    power_measure: str | None = None,
+    revisionism: str | None = None,
+    similarity: str | None = None,
 ) -> Validation:
     """Simulate 1920 (League) and 1946 (UN) and compare with the record.
 
@@ -140,14 +151,22 @@ def validate(
     progress
         Called with replication-years done.
     base
-        Phase parameters (default: the scenario defaults); for sensitivity
-        studies of the tail, never a silent override.
+        Phase parameters. Default: the scenario defaults with the
+        ``validation`` block of ``params.yaml`` applied (its ``overrides``, and
+        ``response.sanction_penalty`` scaled by its ``sanction_willingness``);
+        a ``base`` given is used as it is, for sensitivity studies.
     power_measure
-        Capability of the starting worlds: ``cinc`` (the default, with which
-        the severity target was measured) or ``usable`` (as case prediction).
+        Capability of the starting worlds: ``cinc`` or ``usable`` (as case
+        prediction); ``None`` for the ``validation`` block's.
     revisionism
         ``constant`` (the state default for every state) or ``mids`` (from the
-        dispute record before the start, :func:`~collsec.history.worlds.mid_revisionism`).
+        dispute record before the start, :func:`~collsec.history.worlds.mid_revisionism`);
+        ``None`` for the ``validation`` block's.
+    similarity
+        Interest similarity of the worlds: ``alliances`` (S-score of alliance
+        portfolios) or ``unga`` (from 1946, General Assembly ideal points,
+        :func:`~collsec.history.preferences.unga_similarity`); ``None`` for
+        the ``validation`` block's.
 
     Raises
     ------
@@ -158,18 +177,33 @@ def validate(
         raise CollsecError(_("must be at least 1"), field="reps")
     runs: list[dict[str, Any]] = []
     sev: list[np.ndarray] = []
-    # The whole model runs with the scenario's default phase parameters: the
-    # case-prediction overrides of params.yaml are settings of one crisis'
-    # response and are not applied here (docs/history.md reports both). The
-    # worlds keep CINC capability by default: with usable power the onset rate
-    # does not rise and the severity exponent is less stable across seeds
-    # (docs/history.md, section 4).
-    world_hp = (hp or load_history_params()).with_(
-        overrides={}, power_measure=power_measure, revisionism=revisionism, capability_lag=0
+    # The whole model runs with the scenario's default phase parameters and the
+    # history parameters of params.yaml's `validation` block, each read from
+    # data (docs/history.md, section 4); the case-prediction overrides are
+    # settings of one crisis' response and are not applied here.
+    hp = hp or load_history_params()
+    vs = hp.validation
+    power_measure = power_measure or vs.power_measure
+    revisionism = revisionism or vs.revisionism
+    similarity = similarity or vs.similarity
+    base_given = base
+    if base is None:
+        base = params_with(vs.overrides)
+        response = base.response.model_copy(
+            update={"sanction_penalty": base.response.sanction_penalty * vs.sanction_willingness}
+        )
+        base = base.model_copy(update={"response": response})
+    world_hp = hp.with_(
+        overrides={},
+        power_measure=power_measure,
+        revisionism=revisionism,
+        similarity=similarity,
+        capability_lag=0,
     )
     for name, value, allowed in (
         ("power_measure", power_measure, POWER_MEASURES),
         ("revisionism", revisionism, REVISIONISM_SOURCES),
+        ("similarity", similarity, SIMILARITY_SOURCES),
     ):
         if value not in allowed:
             raise CollsecError(
@@ -213,7 +247,14 @@ def validate(
     rec_sev = deaths.dropna().to_numpy(dtype=float)
     rec_fit = fit_power_law(rec_sev)
     sim_fit = fit_power_law(sim) if len(sim) >= 10 else None
-    return Validation(runs, sim_fit, rec_fit, sim, rec_sev)
+    settings = {
+        "power_measure": power_measure,
+        "revisionism": revisionism,
+        "similarity": similarity,
+        "sanction_penalty": base.response.sanction_penalty,
+        "overrides": dict(vs.overrides) if base_given is None else {},
+    }
+    return Validation(runs, sim_fit, rec_fit, sim, rec_sev, settings)
 
 
 def plot_ccdf(v: Validation, path: Path) -> Path:

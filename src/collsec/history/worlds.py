@@ -44,6 +44,8 @@ from numpy.typing import NDArray
 
 from collsec import data
 from collsec.errors import CollsecError
+from collsec.history.preferences import SIMILARITY_SOURCES, UNGA_FIRST_YEAR, unga_similarity
+from collsec.history.validation_settings import ValidationSettings, parse_validation
 from collsec.i18n import _
 from collsec.scenario import (
     AllianceSpec,
@@ -154,7 +156,9 @@ class HistoryParams:
     power_measure: str = "cinc"
     revisionism: str = "constant"
     revisionism_window: int = 10
+    similarity: str = "alliances"
     capability_lag: int = 0
+    validation: ValidationSettings = field(default_factory=ValidationSettings)
     overrides: dict[str, Any] = field(default_factory=dict)
     obligation: dict[str, float] = field(default_factory=dict)
     instruments: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -201,7 +205,9 @@ def load_history_params(path: Path | str | None = None) -> HistoryParams:
             power_measure=str(raw.get("power_measure", "cinc")),
             revisionism=str(raw.get("revisionism", "constant")),
             revisionism_window=int(raw.get("revisionism_window", 10)),
+            similarity=str(raw.get("similarity", "alliances")),
             capability_lag=int(raw.get("capability_lag", 0)),
+            validation=parse_validation(raw.get("validation"), source),
             overrides=dict(raw.get("overrides") or {}),
             obligation={k: float(v) for k, v in (raw.get("obligation") or {}).items()},
             instruments={
@@ -215,8 +221,16 @@ def load_history_params(path: Path | str | None = None) -> HistoryParams:
         raise CollsecError(_("need 0 <= low <= high <= 1"), source=source, field="reversed_cutoffs")
     if hp.draws < 1:
         raise CollsecError(_("must be at least 1"), source=source, field="draws")
-    for fld, allowed in (("revisionism", REVISIONISM_SOURCES), ("power_measure", POWER_MEASURES)):
-        value = getattr(hp, fld)
+    for fld, allowed in (
+        ("revisionism", REVISIONISM_SOURCES),
+        ("power_measure", POWER_MEASURES),
+        ("similarity", SIMILARITY_SOURCES),
+        ("validation.revisionism", REVISIONISM_SOURCES),
+        ("validation.power_measure", POWER_MEASURES),
+        ("validation.similarity", SIMILARITY_SOURCES),
+    ):
+        obj = hp.validation if fld.startswith("validation.") else hp
+        value = getattr(obj, fld.rsplit(".", 1)[-1])
         if value not in allowed:
             raise CollsecError(
                 _("{value!r} is not one of {allowed}").format(
@@ -534,6 +548,8 @@ def historical_scenario(
     portfolio = tmat.copy()
     np.fill_diagonal(portfolio, top)
     sim = np.clip((s_score(portfolio) + 1.0) / 2.0, 0.0, 1.0)
+    if hp.similarity == "unga" and year >= UNGA_FIRST_YEAR:
+        sim = unga_similarity(year, sys_codes, sim, data_dir=data_dir)
     states = tuple(
         StateSpec(
             code=str(c),

@@ -115,7 +115,12 @@ def decide(
     # The aggressor does not know whether the coalition will form: with chance
     # q (designation, and at least one member joining) it meets the victim
     # plus the coalition that forms; otherwise the victim alone.
-    joins = s.expected_join()
+    # With foresee_force_only the coalition foreseen is the one that can fight:
+    # joiners of an arrangement without the military instrument never do.
+    fighting = None
+    if b.params.response.foresee_force_only:
+        fighting = np.array([arr.military for arr in b.arrangements], dtype=bool)
+    joins = s.expected_join(fighting)
     q = 1.0 - np.prod(1.0 - joins, axis=1)
     coalition = np.where(q > 0, (joins * s.power).sum(axis=1) / np.maximum(q, 1e-300), 0.0)
     world_cap = (b.cap[rows] * b.alive[rows]).sum(axis=1)

@@ -96,9 +96,15 @@ class Assessment:
         out: FloatArray = self.power[np.arange(self.c), self.victim]
         return out
 
-    def expected_join(self) -> FloatArray:
-        """``[c, n]``: chance each state joins through any covering arrangement."""
-        p = self.covers[:, :, None] * self.p_designate[:, :, None] * self.p_join
+    def expected_join(self, fighting: BoolArray | None = None) -> FloatArray:
+        """``[c, n]``: chance each state joins through any covering arrangement.
+
+        ``fighting`` (``[k]``), if given, counts only the arrangements that may
+        use force: a joiner of an arrangement without the military instrument
+        never fights (:func:`respond`).
+        """
+        covers = self.covers if fighting is None else self.covers & fighting[None, :]
+        p = covers[:, :, None] * self.p_designate[:, :, None] * self.p_join
         out: FloatArray = 1.0 - np.prod(1.0 - p, axis=1)
         return out
 
