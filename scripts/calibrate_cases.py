@@ -64,6 +64,12 @@ def pooled(books: list[str]) -> tuple[list[BookRow], list[BookRow], int]:
     return keep, late, dup
 
 
+COMMENT: tuple[str, ...] = (
+    "# probability_model: calibrated P(finding) and P(action) from the simulated",
+    "# shares and the data's inputs, fitted by log loss on crises to 1999 by",
+    "# scripts/calibrate_cases.py (docs/history.md, section 3). Do not edit by hand.",
+)
+
 GRID: dict[str, tuple[float, ...]] = {
     "params.response.vote_bias": (0.5, 0.2, 0.0),
     "params.response.tie_weight": (0.25, 1.0),
@@ -186,15 +192,23 @@ def main() -> None:
         text = path.read_text(encoding="utf-8")
         if point != hp0.overrides:
             print(f"the grid point differs from params.yaml's overrides: set them to {point}")
-        head = text.split("# probability_model:")[0].split("probability_model:")[0].rstrip()
+        # Replace the probability_model block (its comment and its indented
+        # lines) wherever it is, keep every other line, append the new one.
+        kept: list[str] = []
+        inside = False
+        for ln in text.splitlines():
+            if ln in COMMENT:
+                continue
+            if ln.startswith("probability_model:"):
+                inside = True
+                continue
+            if inside and ln.startswith(" "):
+                continue
+            inside = False
+            kept.append(ln)
         block = yaml.safe_dump({"probability_model": model.to_dict()}, sort_keys=False)
-        path.write_text(
-            head + "\n# probability_model: calibrated P(finding) and P(action) from the simulated\n"
-            "# shares and the data's inputs, fitted by log loss on crises to 1999 by\n"
-            "# scripts/calibrate_cases.py (docs/history.md, section 3). Do not edit by hand.\n"
-            + block,
-            encoding="utf-8",
-        )
+        body = "\n".join(kept).rstrip() + "\n" + "\n".join(COMMENT) + "\n" + block
+        path.write_text(body, encoding="utf-8")
         print(f"wrote {path}")
 
 
