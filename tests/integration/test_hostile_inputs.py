@@ -267,3 +267,11 @@ def test_the_real_entry_point_refuses_a_run_beyond_the_machine_at_once(tmp_path:
     assert res.stderr.startswith("error: 10000000 replications x 100000 years")
     assert "--force" in res.stderr
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("capability", [1e-300, 1e300, 0.0])
+def test_a_capability_float64_cannot_carry_is_refused(capability: float) -> None:
+    states = [{"code": "A", "capability": capability}, {"code": "B", "capability": 1.0}]
+    data = {"world": {"kind": "explicit", "states": states, "edges": [["A", "B"]]}}
+    with pytest.raises(ScenarioError, match=r"world.states\[0\].capability"):
+        scenario_from_data(data)
