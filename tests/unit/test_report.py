@@ -241,3 +241,13 @@ def test_an_unknown_language_and_an_unwritable_output_are_refused(
     assert_user_error(res, str(out))
     res = runner.invoke(cli.app, ["report", str(outputs["case"]), "-o", str(tmp_path)])
     assert_user_error(res, str(tmp_path), "folder")
+
+
+def test_a_folder_read_back_gives_the_table_the_run_printed(outputs: dict[str, Path]) -> None:
+    from collsec.report import read_run
+
+    stored = json.loads((outputs["cmp"] / "summary.json").read_text(encoding="utf-8"))["regimes"]
+    comparison = read_run(outputs["cmp"])
+    assert list(comparison.results) == list(stored)
+    for regime, result in comparison.results.items():
+        assert result.summary_dict() == stored[regime]
