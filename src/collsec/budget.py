@@ -25,6 +25,15 @@ time, NumPy engine                         1.3 us per replication-year-state
 time, compiled engine                      0.4 us (docs/performance.md: 0.31 us, plus writing)
 ========================================  ==============
 
+Large worlds add terms in the number of states ``n`` (``run`` of a generated
+world of 2,000 and 5,000 states, 4 and 64 replications, 2-3 years; peak RSS
+and wall time with ``/usr/bin/time -v``): the world's ``[n, n]`` arrays, 44
+bytes and 6 us to build per pair of states; the engine's per-replication
+``[n, n]`` state, 6 bytes per pair for each of the (at most 1,000)
+replications stepped together; and a year's cost, ~4.5e-11 s x n^3 per
+replication beyond the linear term (a 5,000-state world, 4 replications x 2
+years: 1.28 GB and 2 min 52 s measured, 1.75 GB and 3 min 15 s estimated).
+
 The crisis log's size depends on how often states attack: it is taken as
 proportional to ``params.aggression.opportunity`` (the yearly chance a
 revisionist state weighs war), which fits the measured runs within a factor
@@ -58,6 +67,18 @@ CRISES_PER_STATE_YEAR_PER_OPPORTUNITY = 0.12
 """Crisis rows per replication-year-state, per unit of ``aggression.opportunity``."""
 SECONDS_PER_REP_YEAR_STATE: dict[str, float] = {"numpy": 1.3e-6, "compiled": 0.4e-6}
 """Wall time of one replication-year-state, by engine (one core)."""
+SECONDS_PER_REP_YEAR_STATE_CUBED = 4.5e-11
+"""The large-world term: attacks grow with the states and each one weighs every
+state against every other, so a year costs ~n^3 beyond a few hundred states
+(2,000 states: 0.36 s per replication-year, measured)."""
+BYTES_PER_STATE_PAIR = 44.0
+"""The world's ``[n, n]`` arrays (similarity, ties, reach, contiguity)."""
+SECONDS_PER_STATE_PAIR = 6e-6
+"""Building the world (contiguity, reach, similarity), per pair of states."""
+BYTES_PER_BATCH_REP_STATE_PAIR = 6.0
+"""The engine's per-replication ``[n, n]`` state, for the replications stepped together."""
+BATCH = 1000
+"""Replications stepped together (``collsec.simulate``'s ``batch_size``)."""
 
 MEMORY_SHARE = 0.8
 """Share of the available memory a run may use before it is refused."""
@@ -154,9 +175,16 @@ def estimate(
     if scenario.output.crises and engine != "compiled":
         rate = CRISES_PER_STATE_YEAR_PER_OPPORTUNITY * scenario.params.aggression.opportunity
         per_rep_year += BYTES_PER_CRISIS_ROW * rate * n
-    memory = FIXED_BYTES + rep_years * per_rep_year
+    pairs = float(n) * float(n)
+    memory = (
+        FIXED_BYTES
+        + rep_years * per_rep_year
+        + BYTES_PER_STATE_PAIR * pairs
+        + BYTES_PER_BATCH_REP_STATE_PAIR * min(reps, BATCH) * pairs
+    )
     speed = SECONDS_PER_REP_YEAR_STATE.get(engine, SECONDS_PER_REP_YEAR_STATE["numpy"])
-    return Estimate(bytes=memory, seconds=rep_years * n * speed)
+    per_year = speed * n + SECONDS_PER_REP_YEAR_STATE_CUBED * (speed / 1.3e-6) * pairs * n
+    return Estimate(bytes=memory, seconds=SECONDS_PER_STATE_PAIR * pairs + rep_years * per_year)
 
 
 def memory_limit(share: float = MEMORY_SHARE) -> float:
@@ -224,7 +252,7 @@ def check(
             _(
                 "{reps} replications x {years} years x {n} states would need {estimate}, "
                 "more than the {limit} this machine can give (a share of its available "
-                "memory): run fewer replications or years, keep less (output.yearly, "
+                "memory): run fewer replications, years or states, keep less (output.yearly, "
                 "output.crises), or pass --force to run it anyway"
             ).format(
                 reps=reps,

@@ -382,13 +382,13 @@ def summary_table(comparison: Comparison, meanings: bool = False) -> Table:
 def _execute(
     sc: Scenario,
     regimes: list[str],
+    engine: str = "auto",
+    force: bool = False,
     *,
     single: bool,
     out: Path | None,
     as_json: bool,
     plots: bool,
-    engine: str = "auto",
-    force: bool = False,
 ) -> None:
     """Run, write the folder, and print the table or the JSON object."""
     if engine == "compiled" and sc.output.crises:
@@ -534,16 +534,7 @@ def compare_cmd(
     """Compare self-help, collective defence, collective security and its ideal (C10)."""
     chosen = parse_regimes(regimes, REGIMES)
     sc = _with_run_settings(scenario, reps, years, seed)
-    _execute(
-        sc,
-        chosen,
-        single=False,
-        out=out,
-        as_json=as_json,
-        plots=not no_plots,
-        engine=engine,
-        force=force,
-    )
+    _execute(sc, chosen, engine, force, single=False, out=out, as_json=as_json, plots=not no_plots)
 
 
 @app.command("run", cls=TranslatedCommand, help=N_("Run one regime of a scenario."))
@@ -570,16 +561,7 @@ def run_cmd(
             field="--regime",
         )
     sc = _with_run_settings(scenario, reps, years, seed)
-    _execute(
-        sc,
-        [regime],
-        single=True,
-        out=out,
-        as_json=as_json,
-        plots=not no_plots,
-        engine=engine,
-        force=force,
-    )
+    _execute(sc, [regime], engine, force, single=True, out=out, as_json=as_json, plots=not no_plots)
 
 
 @scenario_app.command(

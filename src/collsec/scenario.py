@@ -257,12 +257,24 @@ class Parameters(_Frozen):
 Doctrine = Literal["conditional", "committed", "realist"]
 
 
+CAPABILITY_MIN = 1e-100
+CAPABILITY_MAX = 1e100
+"""Capability has no unit (the dynamics do not change when every state's is
+multiplied by a constant: tests/theory/test_numerical_health.py), but float64
+sums and products of capabilities near 1e+-300 overflow or lose every digit;
+these bounds leave two hundred orders of magnitude of scale."""
+
+
 class StateSpec(_Frozen):
     """One state of an explicit world."""
 
     code: str = Field(min_length=1, max_length=16, description="short unique code, e.g. ITA or 325")
     name: str = Field("", description="display name")
-    capability: float = Field(gt=0, description="latent power (CINC score or any positive scale)")
+    capability: float = Field(
+        ge=CAPABILITY_MIN,
+        le=CAPABILITY_MAX,
+        description="latent power (CINC score or any positive scale)",
+    )
     arms: float | None = Field(None, ge=0, le=1, description="share of capability in arms")
     region: str = Field("world", min_length=1, description="region name")
     position: tuple[float, float] | None = Field(None, description="map point, for contiguity")
@@ -665,6 +677,17 @@ def _ctx_text(value: Any) -> Any:
     return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
+_BOUNDS = ("greater_than", "greater_than_equal", "less_than", "less_than_equal")
+
+
+def _bound_text(value: Any) -> Any:
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**16:
+        return f"{value:g}"
+    if isinstance(value, float) and (value.is_integer() and abs(value) < 1e16):
+        return int(value)
+    return f"{value:g}" if isinstance(value, float) else value
+
+
 def pydantic_message(error: Mapping[str, Any]) -> str:
     """The reason of one pydantic error, in the active language.
 
@@ -686,6 +709,10 @@ def pydantic_message(error: Mapping[str, Any]) -> str:
         return msg
     ctx = {k: _ctx_text(v) for k, v in (error.get("ctx") or {}).items()}
     try:
+        if error["type"] in _BOUNDS:
+            # Pydantic prints a bound of 1e-100 with a hundred digits; ours
+            # reads 1e-100. The wording of a bound is stable: no comparison.
+            return _(template).format(**{k: _bound_text(v) for k, v in ctx.items()})
         if template.format(**ctx) != msg:
             return msg
         return _(template).format(**ctx)

@@ -287,17 +287,36 @@ def test_scenario_data(tier: dict[str, int], fuzz_count: Record) -> None:
     one()
 
 
-@pytest.mark.parametrize("tier", TIERS)
-def test_scenario_files(tier: dict[str, int], fuzz_count: Record, workdir: Path) -> None:
-    @fuzz(tier["scenario-file"])
-    @given(documents(BASE_SCENARIOS, [".yaml", ".yml", ".json", ".toml"]))
+def fuzz_files(
+    n: int,
+    docs: st.SearchStrategy[tuple[str, bytes]],
+    stem: Path,
+    loader: Callable[[Path], Any],
+    count: Callable[[str], None],
+) -> None:
+    """Write each generated document as ``stem`` + its suffix and load it."""
+
+    @fuzz(n)
+    @given(docs)
     def one(doc: tuple[str, bytes]) -> None:
         suffix, content = doc
-        path = workdir / f"scenario{suffix}"
+        path = stem.with_suffix(suffix)
         path.write_bytes(content)
-        fuzz_count("scenario file", outcome(load_scenario, path))
+        count(outcome(loader, path))
 
     one()
+
+
+@pytest.mark.parametrize("tier", TIERS)
+def test_scenario_files(tier: dict[str, int], fuzz_count: Record, workdir: Path) -> None:
+    docs = documents(BASE_SCENARIOS, [".yaml", ".yml", ".json", ".toml"])
+    fuzz_files(
+        tier["scenario-file"],
+        docs,
+        workdir / "scenario",
+        load_scenario,
+        lambda result: fuzz_count("scenario file", result),
+    )
 
 
 # --------------------------------------------------------------------------- sweep specs
@@ -336,6 +355,19 @@ CELL = st.one_of(
 )
 
 
+def csv_table(draw: st.DrawFn, header: list[str], cell: st.SearchStrategy[str], rows: int) -> str:
+    """A CSV text: ``header`` and up to ``rows`` rows of ``cell`` values, maybe truncated."""
+    body = draw(st.lists(st.lists(cell, min_size=len(header), max_size=len(header)), max_size=rows))
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow(header)
+    writer.writerows(body)
+    text = buf.getvalue()
+    if draw(st.booleans()):
+        text = text[: draw(st.integers(0, len(text)))]
+    return text
+
+
 @st.composite
 def case_books(draw: st.DrawFn) -> bytes:
     if draw(st.integers(0, 9)) == 0:
@@ -343,14 +375,7 @@ def case_books(draw: st.DrawFn) -> bytes:
     columns = [*list(REQUIRED), "summary"]
     header = draw(st.permutations(columns))
     header = header[: draw(st.integers(len(header) - 2, len(header)))]
-    rows = draw(st.lists(st.lists(CELL, min_size=len(header), max_size=len(header)), max_size=4))
-    buf = io.StringIO()
-    writer = csv.writer(buf)
-    writer.writerow(header)
-    writer.writerows(rows)
-    text = buf.getvalue()
-    if draw(st.booleans()):
-        text = text[: draw(st.integers(0, len(text)))]
+    text = csv_table(draw, list(header), CELL, 4)
     return text.encode("utf-8", "surrogatepass")
 
 
@@ -371,15 +396,13 @@ def test_case_books(tier: dict[str, int], fuzz_count: Record, workdir: Path) -> 
 
 @pytest.mark.parametrize("tier", TIERS)
 def test_history_params(tier: dict[str, int], fuzz_count: Record, workdir: Path) -> None:
-    @fuzz(tier["history-params"])
-    @given(documents([BUNDLED_PARAMS], [".yaml", ".json", ".toml"]))
-    def one(doc: tuple[str, bytes]) -> None:
-        suffix, content = doc
-        path = workdir / f"params{suffix}"
-        path.write_bytes(content)
-        fuzz_count("history parameters", outcome(load_history_params, path))
-
-    one()
+    fuzz_files(
+        tier["history-params"],
+        documents([BUNDLED_PARAMS], [".yaml", ".json", ".toml"]),
+        workdir / "params",
+        load_history_params,
+        lambda result: fuzz_count("history parameters", result),
+    )
 
 
 # --------------------------------------------------------------------------- data files
@@ -404,14 +427,7 @@ def data_files(draw: st.DrawFn) -> tuple[str, bytes]:
     names = [c.name for c in SCHEMAS[name].columns]
     if draw(st.booleans()):
         names = draw(st.lists(st.sampled_from([*names, "extra"]), min_size=1, max_size=len(names)))
-    rows = draw(st.lists(st.lists(DATA_CELL, min_size=len(names), max_size=len(names)), max_size=5))
-    buf = io.StringIO()
-    writer = csv.writer(buf)
-    writer.writerow(names)
-    writer.writerows(rows)
-    text = buf.getvalue()
-    if draw(st.integers(0, 3)) == 0:
-        text = text[: draw(st.integers(0, len(text)))]
+    text = csv_table(draw, names, DATA_CELL, 5)
     encoding = draw(st.sampled_from(["utf-8", "utf-8", "latin-1"]))
     return name, text.encode(encoding, "replace")
 

@@ -7,6 +7,9 @@ or a wrong input accepted with exit 0) before the fix it names.
 from __future__ import annotations
 
 import math
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -233,3 +236,42 @@ def test_a_sweep_too_large_to_list_is_refused_before_any_cell_is_built(
     )
     res = runner.invoke(cli.app, ["sweep", str(chunky), "--out", str(tmp_path / "out2")])
     refused(res, "chunk", "chunks")
+
+
+def test_the_real_entry_point_refuses_a_run_beyond_the_machine_at_once(tmp_path: Path) -> None:
+    """``python -m collsec``: 10^7 replications x 10^5 years end in one line, exit 2."""
+    src = Path(cli.__file__).resolve().parents[1]
+    env = {**os.environ, "COLLSEC_LANG": "en", "PYTHONPATH": str(src)}
+    res = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "collsec",
+            "run",
+            "default",
+            "--reps",
+            "10000000",
+            "--years",
+            "100000",
+            "--out",
+            str(tmp_path / "out"),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    assert res.returncode == 2, res.stderr
+    assert "Traceback" not in res.stderr
+    assert res.stderr.startswith("error: 10000000 replications x 100000 years")
+    assert "--force" in res.stderr
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("capability", [1e-300, 1e300, 0.0])
+def test_a_capability_float64_cannot_carry_is_refused(capability: float) -> None:
+    states = [{"code": "A", "capability": capability}, {"code": "B", "capability": 1.0}]
+    data = {"world": {"kind": "explicit", "states": states, "edges": [["A", "B"]]}}
+    with pytest.raises(ScenarioError, match=r"world.states\[0\].capability"):
+        scenario_from_data(data)

@@ -22,11 +22,11 @@ def default() -> Scenario:
 
 def test_memory_grows_with_what_is_kept(default: Scenario) -> None:
     e = budget.estimate(default, 1000, 100)
-    # Linear in replication-years above the fixed part.
+    # Linear in replication-years above the fixed part (beyond one batch of replications).
     e2 = budget.estimate(default, 2000, 100)
-    e3 = budget.estimate(default, 1000, 200)
-    assert e2.bytes - budget.FIXED_BYTES == pytest.approx(2 * (e.bytes - budget.FIXED_BYTES))
-    assert e3.bytes == pytest.approx(e2.bytes)
+    d1 = e2.bytes - e.bytes
+    assert budget.estimate(default, 3000, 100).bytes - e2.bytes == pytest.approx(d1)
+    assert budget.estimate(default, 1000, 200).bytes - e.bytes == pytest.approx(d1)
     no_log = default.with_overrides({"output.crises": False})
     states = default.with_overrides({"output.states": True})
     no_yearly = no_log.with_overrides({"output.yearly": False})
@@ -35,8 +35,19 @@ def test_memory_grows_with_what_is_kept(default: Scenario) -> None:
     assert budget.estimate(no_yearly, 1000, 100).bytes < budget.estimate(no_log, 1000, 100).bytes
     # compare keeps every regime's results; the compiled engine is faster.
     four = budget.estimate(default, 1000, 100, regimes=4)
-    assert four.bytes - budget.FIXED_BYTES == pytest.approx(4 * (e.bytes - budget.FIXED_BYTES))
+    assert four.bytes - e.bytes == pytest.approx(3 * d1)
     assert budget.estimate(no_log, 1000, 100, engine="compiled").seconds < e.seconds
+
+
+def test_large_worlds_cost_more_than_linearly(default: Scenario) -> None:
+    def world(n: int) -> Scenario:
+        return default.with_overrides({"world.n_states": n})
+
+    small, big = budget.estimate(world(100), 100, 10), budget.estimate(world(1000), 100, 10)
+    # Ten times the states: more than ten times the memory above the fixed
+    # part (the [n, n] arrays) and far more than ten times the time (~n^3).
+    assert big.bytes - budget.FIXED_BYTES > 10 * (small.bytes - budget.FIXED_BYTES)
+    assert big.seconds > 100 * small.seconds
 
 
 def test_the_scenario_size_is_the_default(default: Scenario) -> None:

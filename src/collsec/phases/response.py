@@ -257,7 +257,10 @@ def assess(
             # others' expected power already covers what is needed (O2, M3).
             contrib = np.where(able[:, j, :], will * power, 0.0)
             others = contrib.sum(axis=1, keepdims=True) - contrib
-            damp = 1.0 - rp.free_riding * np.minimum(np.maximum(others / need[:, None], 0.0), 1.0)
+            # min(others, need) / need: the share of the need already covered,
+            # in [0, 1], without dividing a huge capability by a tiny need.
+            covered = np.maximum(np.minimum(others, need[:, None]), 0.0) / need[:, None]
+            damp = 1.0 - rp.free_riding * covered
             will = np.where((doctrine == 1)[None, :], will, will * damp)
         willing[:, j, :] = np.where(members[:, j, :], will, 0.0)
         p_join[:, j, :] = np.where(able[:, j, :], will, 0.0)
