@@ -217,8 +217,13 @@ def test_chapter_sandbox_language_and_reload(server: str, browser: Any) -> None:
     see(page, "Jelajahi: kotak pasir")
     page.get_by_role("tab", name="Krisis").click()
     see(page, "Gagal:")
-    # Phone width: the chapter from a shared link.
+    # Phone width: the sandbox's results from the same address.
     phone = _page(browser, 390, 844, requests)
+    phone.goto(page.url)
+    see(phone, "Jelajahi: kotak pasir")
+    see(phone, "Hasil")
+    shot(phone, "phone-explore-id", "Hasil")
+    # Phone width: the chapter from a shared link.
     phone.goto(
         server + "/?page=learn&ch=1&lang=id&ran=1"
         "&pred.1.weak=collective_security&pred.1.arms=self_help"
@@ -227,6 +232,30 @@ def test_chapter_sandbox_language_and_reload(server: str, browser: Any) -> None:
     shot(phone, "phone-learn-ch1-id", "Jawabannya")
     assert requests.foreign() == []
     assert any(urlparse(u).hostname == "127.0.0.1" for u in requests.urls)
+
+
+def test_an_invalid_upload_shows_its_problems_and_the_server_keeps_serving(
+    server: str, browser: Any, tmp_path: Path
+) -> None:
+    from collsec.scenario import load_scenario
+
+    bad = tmp_path / "bad.yaml"
+    text = load_scenario("default").to_yaml()
+    bad.write_text(text.replace("loss_rate: 0.1", "loss_rate: 2"), encoding="utf-8")
+    requests = Requests()
+    page = _page(browser, 1280, 800, requests)
+    page.goto(server + "/?page=explore")
+    see(page, "Explore: the sandbox")
+    choose(page, "Scenario", "upload a scenario file")
+    page.locator('input[type="file"]').set_input_files(str(bad))
+    see(page, "This file is not a valid scenario:")
+    see(page, "params.war.loss_rate: Input should be less than or equal to 1")
+    assert page.get_by_text("Traceback").count() == 0
+    shot(page, "desktop-explore-bad-upload", "This file is not a valid scenario:")
+    choose(page, "Scenario", "bipolar")
+    page.get_by_role("button", name="Run the sandbox").click()
+    see(page, "Results")
+    assert requests.foreign() == []
 
 
 def test_history_counterfactual_changes_the_prediction(server: str, browser: Any) -> None:

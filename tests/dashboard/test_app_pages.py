@@ -115,6 +115,15 @@ def test_explore_controls_come_from_the_schema(app_path: str) -> None:
     assert len(params) == len([k for k in drawn if k.startswith("params.")])
 
 
+def test_a_new_scenario_starts_from_its_own_parameters(app_path: str) -> None:
+    at = app(app_path, page="explore", params__war__loss_rate="0.5")
+    assert at.slider(key="w.params.war.loss_rate").value == pytest.approx(0.5)
+    at.selectbox(key="w.en.scenario").set_value("bipolar").run()
+    no_exception(at)
+    assert at.slider(key="w.params.war.loss_rate").value == pytest.approx(0.1)
+    assert "params.war.loss_rate" not in at.query_params
+
+
 def test_explore_refuses_a_run_too_large_with_its_cost(app_path: str) -> None:
     at = app(app_path, page="explore", reps="100000", years="1000")
     no_exception(at)

@@ -111,6 +111,13 @@ def render(s: dict[str, Any]) -> None:
         format_func=lambda n: _("upload a scenario file") if n == UPLOAD else n,
         key=session.key("scenario", s["scenario"], translated=True),
     )
+    if name != s.get("_drawn_scenario", name):
+        # A new world starts from its own parameters: the controls are drawn anew.
+        s["params"] = {}
+        s["go"] = False
+        for row in parameter_table():
+            session.forget(row["path"])
+    s["_drawn_scenario"] = name
     if name != UPLOAD:
         s["scenario"] = name
         base = load_scenario(name)
