@@ -176,8 +176,20 @@ def test_chapter_sandbox_language_and_reload(server: str, browser: Any) -> None:
     see(page, "One for all")
     # Chapter 1: predict, run, reveal beside the prediction.
     pick(page, "Which loses fewer weak states?", "collective security")
-    pick(page, "Which arms more?", "self-help")
-    page.get_by_role("button", name="Run", exact=True).click()
+    # The second bet and the run by keyboard alone (focus, Space, Enter).
+    arms = page.locator('[data-testid="stRadio"]').filter(has_text="Which arms more?")
+    arms.get_by_role("radio", name="self-help").focus()
+    page.keyboard.press("Space")
+    settle(page)
+    assert arms.get_by_role("radio", name="self-help").is_checked()
+    run = page.get_by_role("button", name="Run", exact=True)
+    run.wait_for(state="visible")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('button')]"
+        ".some(b => b.innerText.trim() === 'Run' && !b.disabled)"
+    )
+    run.focus()
+    page.keyboard.press("Enter")
     see(page, "Why: the diagnosis in words")
     assert page.get_by_text("Your prediction").count() == 2
     assert page.get_by_text("The run", exact=True).count() == 2

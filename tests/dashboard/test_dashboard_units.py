@@ -307,3 +307,19 @@ def test_bad_options_are_one_line_and_exit_2(args: list[str], message: str) -> N
     assert out.exit_code == 2
     assert message in out.output
     assert "Traceback" not in out.output
+
+
+def test_without_streamlit_the_command_says_how_to_install_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from collsec.cli import app
+
+    real = commands.importlib.util.find_spec
+    monkeypatch.setattr(
+        commands.importlib.util,
+        "find_spec",
+        lambda name, *a: None if name == "streamlit" else real(name, *a),
+    )
+    out = CliRunner().invoke(app, ["dashboard"])
+    assert out.exit_code == 2
+    assert 'needs Streamlit: pip install "collsec[dashboard]"' in out.output

@@ -295,6 +295,41 @@ CRISIS_COLUMNS = (
 )
 
 
+def _translated_log(table: Any) -> Any:
+    """The crisis table with its headers and words in the page's language (codes kept)."""
+    headers = {
+        "regime": _("regime"),
+        "replication": _("replication"),
+        "year": _("year"),
+        "aggressor": _("aggressor"),
+        "victim": _("victim"),
+        "outcome": _("outcome"),
+        "designated": _("designated"),
+        "instrument": _("instrument"),
+        "coalition_size": _("coalition size"),
+        "reversed": _("reversed"),
+        "victim_died": _("victim eliminated"),
+    }
+    out = table.copy()
+    out["regime"] = out["regime"].map(regime_label)
+    for col in ("outcome", "instrument"):
+        if col in out:
+            out[col] = out[col].map(log_word)
+    return out.rename(columns=headers)
+
+
+def log_word(value: Any) -> str:
+    """An outcome or instrument of the crisis log in words."""
+    return {
+        "deterred": _("deterred"),
+        "aggressor_won": _("aggressor won"),
+        "aggressor_defeated": _("aggressor defeated"),
+        "none": _("none"),
+        "sanctions": _("sanctions"),
+        "military": _("military"),
+    }.get(str(value), str(value))
+
+
 def _crises(s: dict[str, Any], cmp: Any) -> None:
     frames = [r.crises for r in cmp.results.values() if len(r.crises)]
     if not frames:
@@ -303,7 +338,7 @@ def _crises(s: dict[str, Any], cmp: Any) -> None:
     import pandas as pd
 
     log = pd.concat(frames, ignore_index=True)
-    shown = log[[c for c in CRISIS_COLUMNS if c in log]].head(500)
+    shown = _translated_log(log[[c for c in CRISIS_COLUMNS if c in log]].head(500))
     st.caption(
         _("{n} crises; the first 500 are listed. Select one to read its diagnosis.").format(
             n=len(log)
@@ -362,6 +397,6 @@ def _crises(s: dict[str, Any], cmp: Any) -> None:
             ).format(
                 size=float(row["coalition_size"]),
                 ratio=float(row["coalition_power"]) / max(float(row["aggressor_power"]), 1e-300),
-                instrument=str(row["instrument"]),
+                instrument=_translated_log(log.iloc[[int(k)]][["regime", "instrument"]]).iloc[0, 1],
             )
         )
