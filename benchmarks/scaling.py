@@ -16,7 +16,7 @@ per cell is 8M state-years for the NumPy engine and 40M for the compiled one.
 
 Usage::
 
-    python benchmarks/scaling.py                    # states 10/50/200 x reps 1/100/10000
+    python benchmarks/scaling.py                    # states 10/50/200/1000 x reps 1/100/10000
     python benchmarks/scaling.py --engine numpy     # the same table for the NumPy engine
     python benchmarks/scaling.py --quick            # a smaller table
     python benchmarks/scaling.py --json
@@ -90,6 +90,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--threads", type=int, default=1, help="threads of the compiled engine")
     ap.add_argument(
+        "--states", type=int, nargs="+", help="numbers of states (default 10 50 200 1000)"
+    )
+    ap.add_argument(
+        "--reps", type=int, nargs="+", help="numbers of replications (default 1 100 10000)"
+    )
+    ap.add_argument(
         "--max-state-years",
         type=float,
         help="scale a cell's years down so states x years x reps stays below this "
@@ -99,8 +105,8 @@ def main(argv: list[str] | None = None) -> int:
     engine = args.engine
     if engine == "auto":
         engine = "compiled" if collsec.fast.supports([], 0) else "numpy"
-    states = (10, 50) if args.quick else (10, 50, 200)
-    reps = (1, 100, 1000) if args.quick else (1, 100, 10_000)
+    states = args.states or ((10, 50) if args.quick else (10, 50, 200, 1000))
+    reps = args.reps or ((1, 100, 1000) if args.quick else (1, 100, 10_000))
     budget = args.max_state_years or (4e7 if engine == "compiled" else 8e6)
     if args.quick:
         budget = min(budget, 1e6)

@@ -19,7 +19,7 @@ from collsec.fast.response import assess
 from collsec.fast.rules import utility
 
 
-@inline
+@jit
 def foresee(
     P: Any,
     X: Any,
@@ -86,26 +86,6 @@ def foresee(
     return (1.0 - q) * best + q * against - sanction_cost
 
 
-@jit
-def weigh(
-    P: Any,
-    W: Any,
-    A: Any,
-    S: Any,
-    X: Any,
-    agg: int,
-    vic: int,
-    keys: Any,
-    perceived: float,
-    best: float,
-) -> float:
-    """Assess one would-be aggression into ``X`` and return the aggressor's
-    utility with the arrangements (one compiled call: each call passing the
-    packed arrays costs two atomic reference counts per array)."""
-    assess(P, W, A, S, X, agg, vic, keys)
-    return foresee(P, X, S, agg, vic, perceived, best, W[3], A[9], A[8])
-
-
 @inline
 def decide(
     P: Any,
@@ -158,7 +138,8 @@ def decide(
                 first = False
         if not (np.isfinite(best) and best > P.threshold):
             continue
-        with_arr = weigh(P, W, A, S, X, a, victim, u[5], perceived, best)
+        assess(P, W, A, S, X, a, victim, u[5])
+        with_arr = foresee(P, X, S, a, victim, perceived, best, similarity, A[9], A[8])
         if with_arr > P.threshold:
             X.att_agg[n_att] = a
             X.att_vic[n_att] = victim

@@ -68,9 +68,7 @@ def arm(P: Any, W: Any, A: Any, S: Any, X: Any) -> None:
             hostile = max(hostile, padded[reach_in[i, d]] * hostility_in[i, d])
         own = power[i] + support[i]
         threat[i] = hostile / max(own, max(RATIO_FLOOR * hostile, TINY))
-        ratio = max(threat[i], 1e-12) / P.a_tolerance
-        # log(ratio) <= 0 counts as 0 below: no call to the C library for it.
-        excess = np.log(ratio) if not ratio <= 1.0 else 0.0
+        excess = np.log(max(threat[i], 1e-12) / P.a_tolerance)
         up = P.a_response * max(excess, 0.0) * (P.a_max - arms[i])
         down = P.a_decay * (arms[i] - P.a_min)
         if alive[i]:

@@ -49,12 +49,10 @@ def supports(arrangements: list[Arrangement], n: int = 0) -> bool:
 
 
 @jit
-def clash(P: Any, W: Any, A: Any, S: Any, X: Any, agg: int, vic: int, keys: Any, uu: Any,
-          out: Any) -> None:  # fmt: skip
-    """Assessment, sides, response and war of one crisis (``engine.clash``), then
-    sanctions, learning and the crisis' share of the year's metrics in ``out``
-    (``engine._resolve_attacks``). The assessment is left in ``X``."""
-    assess(P, W, A, S, X, agg, vic, keys)
+def clash(P: Any, W: Any, A: Any, S: Any, X: Any, agg: int, vic: int, uu: Any, out: Any) -> None:
+    """Sides, response and war of one crisis (``engine.clash``), then sanctions,
+    learning and the crisis' share of the year's metrics in ``out``
+    (``engine._resolve_attacks``). The crisis is assessed in ``X`` already."""
     alive = S[3]
     busy = S[4]
     sanction_left = S[7]
@@ -186,7 +184,8 @@ def run(P: Any, W: Any, A: Any, S: Any, X: Any, g: Any, years: int, yearly: Any,
                 v = X.att_vic[order[c]]
                 if not (alive[a] and alive[v] and not busy[a] and not busy[v]):
                     continue
-                clash(P, W, A, S, X, a, v, u[5], ua[c], out)
+                assess(P, W, A, S, X, a, v, u[5])
+                clash(P, W, A, S, X, a, v, ua[c], out)
                 for m in range(12):
                     yearly[1 + m + (1 if m > 0 else 0), t] += out[m]
                 if keep_crises:

@@ -15,7 +15,7 @@ import numpy as np
 
 from collsec.arrangements import CD, CS
 from collsec.fast._sum import psum
-from collsec.fast.kernels import inline, ndtr, ndtri
+from collsec.fast.kernels import inline, jit, ndtr, ndtri
 from collsec.state import RATIO_FLOOR, TINY
 
 
@@ -39,7 +39,7 @@ def log_all_yes(p: Any, voters: Any, tmp: Any) -> float:
     return psum(tmp)
 
 
-@inline
+@jit
 def assess(
     P: Any,
     W: Any,
