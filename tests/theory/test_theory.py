@@ -17,7 +17,7 @@ import pytest
 import collsec
 from collsec.api import make_world
 from collsec.arrangements import arrangements_for_regime
-from collsec.results import SimulationResult, mean_interval
+from collsec.results import SimulationResult, bootstrap_indices, interval_of_mean
 from collsec.scenario import Scenario, load_scenario, scenario_from_data
 
 REPLICATIONS = 64
@@ -30,8 +30,14 @@ def run(sc: Scenario | str, regime: str) -> SimulationResult:
 
 
 def paired(a: np.ndarray, b: np.ndarray) -> tuple[float, float, float]:
-    """Mean and 95% interval of ``a - b`` over replications (NaN pairs dropped)."""
-    return mean_interval(np.asarray(a, float) - np.asarray(b, float))
+    """Mean and 95% interval of ``a - b`` over replications (NaN pairs dropped).
+
+    The results' own interval (:mod:`collsec.results`): a percentile bootstrap
+    over replications seeded from the run's seed, pairs resampled together, as
+    the findings of ``collsec compare`` are.
+    """
+    d = np.asarray(a, float) - np.asarray(b, float)
+    return interval_of_mean(d, bootstrap_indices(d.size, SEED))
 
 
 def with_cs_arrangement(**changes: Any) -> Scenario:
