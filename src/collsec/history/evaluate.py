@@ -21,6 +21,8 @@ from collsec.errors import CollsecError
 from collsec.history.calibration import (
     BASELINE_INPUTS,
     CALIBRATION_LAST_YEAR,
+    MODEL_VARIANTS,
+    VARIANTS,
     ProbabilityModel,
     choose_variant,
     fit_probability_model,
@@ -261,6 +263,42 @@ def majority_labels(rows: list[BookRow]) -> dict[str, str]:
     return out
 
 
+IN_SAMPLE_NOTE = "in sample: fitted on these same crises"
+"""What the JSON says of a baseline fitted on the rows it scores (no time split)."""
+OUT_OF_SAMPLE_NOTE = "out of sample: fitted on the training years only"
+"""What the JSON says of a baseline fitted on the training rows of a time split."""
+
+
+def check_variant(variant: str | None, *, fitted: bool) -> None:
+    """Refuse an unknown ``--variant``, or one given where nothing is fitted.
+
+    Without a time split the probabilities are the parameter set's calibration
+    (``params.yaml``), so a variant would be ignored; it is refused instead.
+
+    Raises
+    ------
+    CollsecError
+        Naming ``--variant`` and the choices.
+    """
+    if variant is None:
+        return
+    if variant not in VARIANTS:
+        raise CollsecError(
+            _("{value!r} is not a variant: choose one of {allowed}").format(
+                value=variant, allowed=", ".join(MODEL_VARIANTS)
+            ),
+            field="--variant",
+        )
+    if not fitted:
+        raise CollsecError(
+            _(
+                "needs a time split (--train-to and --test-from): without one the "
+                "probabilities are the parameter set's calibration and no variant is fitted"
+            ),
+            field="--variant",
+        )
+
+
 def _split(
     rows: list[BookRow], train_to: int | None, test_from: int | None
 ) -> tuple[list[int], list[int]]:
@@ -373,6 +411,7 @@ def evaluate_book(
         raise CollsecError(_("a case book needs at least one case"), source=source)
     hp = hp or load_history_params()
     train_idx, test_idx = _split(rows, train_to, test_from)
+    check_variant(variant, fitted=train_to is not None or fit_in_sample)
     if predictions is not None and len(predictions) != len(rows):
         raise CollsecError(_("one prediction per row is needed"), field="predictions")
     preds: list[CasePrediction] = list(predictions or [])
@@ -489,8 +528,11 @@ def evaluate_book(
         }
         logit = fit("logistic", train_idx)
         l_des, l_act = logit.predict(scored_inputs)
+        in_sample = bool(set(train_idx) & set(test_idx))
         baselines["logistic"] = {
             "inputs": list(BASELINE_INPUTS),
+            "in_sample": in_sample,
+            "fitted_on": IN_SAMPLE_NOTE if in_sample else OUT_OF_SAMPLE_NOTE,
             "fit": {"finding": logit.finding.to_dict(), "action": logit.action.to_dict()},
             "scores": _outcome_scores(l_des, l_act, scored, reference),
         }
