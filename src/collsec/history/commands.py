@@ -32,10 +32,10 @@ from collsec.errors import CollsecError
 from collsec.history.cases import Case, CasePrediction, check_draws, predict_case
 from collsec.history.evaluate import (
     OUTCOMES,
+    check_variant,
     evaluate_book,
     read_case_book,
     resolve_case_book,
-    check_variant,
     trust_sentence,
 )
 from collsec.history.icb_command import register as register_from_icb
