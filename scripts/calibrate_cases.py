@@ -178,10 +178,11 @@ def main() -> None:
         Path(args.json).write_text(json.dumps(out), encoding="utf-8")
         print(f"wrote {args.json}")
     if args.write:
-        from collsec.history.calibration import fit_probability_model, model_inputs
+        from collsec.history.calibration import fit_probability_model
+        from collsec.history.evaluate import book_inputs
 
         model = fit_probability_model(
-            [model_inputs(p.p_designated, p.p_action, p.inputs) for p in preds],
+            book_inputs(preds, rows),
             [r.case.year for r in rows],
             [r.recorded["designated"] for r in rows],
             [r.recorded["action"] for r in rows],

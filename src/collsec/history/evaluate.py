@@ -12,21 +12,22 @@ from __future__ import annotations
 import csv
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from collsec.errors import CollsecError
+from collsec.history.agenda import ICB_COLUMNS, icb_inputs
 from collsec.history.calibration import (
-    BASELINE_INPUTS,
     CALIBRATION_LAST_YEAR,
     MODEL_VARIANTS,
-    VARIANTS,
     ProbabilityModel,
+    baseline_variant,
     choose_variant,
     fit_probability_model,
     model_inputs,
+    variant_of,
 )
 from collsec.history.cases import ACTIONS, REVERSALS, Case, CasePrediction, predict_case
 from collsec.history.scores import base_rates, binary, scores
@@ -126,6 +127,8 @@ class BookRow:
 
     case: Case
     recorded: dict[str, str]
+    attributes: dict[str, float] = field(default_factory=dict)
+    """The optional ``icb_*`` columns given (:data:`collsec.history.agenda.ICB_COLUMNS`)."""
 
 
 def _codes(value: str, source: str, row: int, fld: str, *, required: bool) -> tuple[str, ...]:
@@ -233,6 +236,20 @@ def read_case_book(path: Path | str) -> list[BookRow]:
                     field=col,
                 )
             recorded[col] = v
+        attributes: dict[str, float] = {}
+        for col in ICB_COLUMNS:
+            text = (raw.get(col) or "").strip()
+            if not text:
+                continue
+            try:
+                attributes[col] = float(text)
+            except ValueError:
+                raise CollsecError(
+                    _("{value!r} is not a number").format(value=text),
+                    source=source,
+                    line=line,
+                    field=col,
+                ) from None
         out.append(
             BookRow(
                 case=Case(
@@ -244,6 +261,7 @@ def read_case_book(path: Path | str) -> list[BookRow]:
                     id=vals["id"],
                 ),
                 recorded=recorded,
+                attributes=attributes,
             )
         )
     return out
@@ -282,13 +300,15 @@ def check_variant(variant: str | None, *, fitted: bool) -> None:
     """
     if variant is None:
         return
-    if variant not in VARIANTS:
+    try:
+        variant_of(variant)
+    except CollsecError:
         raise CollsecError(
             _("{value!r} is not a variant: choose one of {allowed}").format(
                 value=variant, allowed=", ".join(MODEL_VARIANTS)
             ),
             field="--variant",
-        )
+        ) from None
     if not fitted:
         raise CollsecError(
             _(
@@ -346,6 +366,15 @@ def _outcome_scores(
         ),
         "action": scores(p_act, [r.recorded["action"] for r in rows], ACTIONS, reference["action"]),
     }
+
+
+def book_inputs(preds: list[CasePrediction], rows: list[BookRow]) -> list[dict[str, float]]:
+    """Every input of the probability model per row: the simulation's, the data's
+    and the book's ``icb_*`` onset codes (:func:`collsec.history.agenda.icb_inputs`)."""
+    return [
+        {**model_inputs(p.p_designated, p.p_action, p.inputs), **icb_inputs(r.attributes)}
+        for p, r in zip(preds, rows, strict=True)
+    ]
 
 
 def book_base_rates(rows: list[BookRow]) -> dict[str, dict[str, float]]:
@@ -426,7 +455,7 @@ def evaluate_book(
             ) from None
         if on_case is not None:
             on_case(row.case.id)
-    inputs = [model_inputs(p.p_designated, p.p_action, p.inputs) for p in preds]
+    inputs = book_inputs(preds, rows)
     split = train_to is not None
     cv: dict[str, dict[str, float]] = {}
     if variant is not None:
@@ -526,11 +555,21 @@ def evaluate_book(
                 reference,
             ),
         }
-        logit = fit("logistic", train_idx)
+        logit = fit_probability_model(
+            [inputs[i] for i in train_idx],
+            [rows[i].case.year for i in train_idx],
+            [rows[i].recorded["designated"] for i in train_idx],
+            [rows[i].recorded["action"] for i in train_idx],
+            baseline_variant(model.variant if model is not None else chosen),
+        )
         l_des, l_act = logit.predict(scored_inputs)
         in_sample = bool(set(train_idx) & set(test_idx))
         baselines["logistic"] = {
-            "inputs": list(BASELINE_INPUTS),
+            "inputs": {
+                "finding": list(logit.finding.coef),
+                "measure": list(logit.action.measure.coef),
+                "military": list(logit.action.military.coef),
+            },
             "in_sample": in_sample,
             "fitted_on": IN_SAMPLE_NOTE if in_sample else OUT_OF_SAMPLE_NOTE,
             "fit": {"finding": logit.finding.to_dict(), "action": logit.action.to_dict()},
