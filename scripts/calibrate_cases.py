@@ -77,9 +77,11 @@ GRID: dict[str, tuple[float, ...]] = {
 
 
 def cv_total(res: dict[str, Any]) -> float:
-    """Cross-validated log loss of the chosen variant, finding plus action."""
-    ll = res["model"]["cross_validated_log_loss"][res["model"]["variant"]]
-    return float(ll["designated"] + ll["action"])
+    """Cross-validated log loss of the chosen variant, finding plus action
+    (``"A|B"``: the finding's of A and the action's of B)."""
+    table = res["model"]["cross_validated_log_loss"]
+    parts = res["model"]["variant"].split("|")
+    return float(table[parts[0]]["designated"] + table[parts[-1]]["action"])
 
 
 def line(label: str, sc: dict[str, Any]) -> str:
