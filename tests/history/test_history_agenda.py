@@ -106,3 +106,23 @@ def test_the_finding_and_the_action_are_chosen_separately() -> None:
     assert "victim_asia" in variant_of(finding).finding
     assert table[finding]["designated"] < table["sim"]["designated"]
     assert "sim_measure" in variant_of(action).measure
+
+
+def test_the_icb_book_carries_the_victims_onset_codes(tmp_path: Path) -> None:
+    """`cases from-icb` writes the victim's onset codes; the outcome fields stay out."""
+    if not (SHARED / "icb" / "icb2v15.csv").exists():
+        pytest.skip(f"ICB data not found in {SHARED / 'icb'}")
+    from collsec.history.icb import icb_case_book, write_icb_book
+
+    book = icb_case_book(SHARED, first=1920, last=1999)
+    path = tmp_path / "icb.csv"
+    write_icb_book(book, path)
+    rows = read_case_book(path)
+    assert len(rows) == 265
+    # Every row has the trigger; only powdis is ever blank (League-era crises).
+    assert all("icb_triggr" in r.attributes for r in rows)
+    blank = [r for r in rows if len(r.attributes) < len(ICB_COLUMNS)]
+    assert all(set(ICB_COLUMNS) - set(r.attributes) == {"icb_powdis"} for r in blank)
+    assert all(not any(w in c for w in ("glob", "outcom")) for c in ICB_COLUMNS)
+    # The first crisis: Rhenish Rebellions 1920, a non-violent military act (7).
+    assert rows[0].attributes["icb_triggr"] == 7
