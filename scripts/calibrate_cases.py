@@ -77,9 +77,11 @@ GRID: dict[str, tuple[float, ...]] = {
 
 
 def cv_total(res: dict[str, Any]) -> float:
-    """Cross-validated log loss of the chosen variant, finding plus action."""
-    ll = res["model"]["cross_validated_log_loss"][res["model"]["variant"]]
-    return float(ll["designated"] + ll["action"])
+    """Cross-validated log loss of the chosen variant, finding plus action
+    (``"A|B"``: the finding's of A and the action's of B)."""
+    table = res["model"]["cross_validated_log_loss"]
+    parts = res["model"]["variant"].split("|")
+    return float(table[parts[0]]["designated"] + table[parts[-1]]["action"])
 
 
 def line(label: str, sc: dict[str, Any]) -> str:
@@ -178,10 +180,11 @@ def main() -> None:
         Path(args.json).write_text(json.dumps(out), encoding="utf-8")
         print(f"wrote {args.json}")
     if args.write:
-        from collsec.history.calibration import fit_probability_model, model_inputs
+        from collsec.history.calibration import fit_probability_model
+        from collsec.history.evaluate import book_inputs
 
         model = fit_probability_model(
-            [model_inputs(p.p_designated, p.p_action, p.inputs) for p in preds],
+            book_inputs(preds, rows),
             [r.case.year for r in rows],
             [r.recorded["designated"] for r in rows],
             [r.recorded["action"] for r in rows],

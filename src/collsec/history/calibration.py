@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from collsec.errors import CollsecError
+from collsec.history.agenda import ASSEMBLY_INPUTS, CASE_INPUTS, ICB_INPUTS, REGIONS
 from collsec.history.scores import DEFAULT_C, ActionLogit, Logit, fit_action, fit_logit
 from collsec.i18n import _
 
@@ -50,6 +51,10 @@ BASELINE_INPUTS: tuple[str, ...] = (
     "un",
 )
 """Inputs of the logistic baseline: the crisis' data without the simulation."""
+
+
+REGION_INPUTS: tuple[str, ...] = tuple(r[0] for r in REGIONS)
+TRIGGER_INPUTS: tuple[str, ...] = ("violent_trigger", "protracted")
 
 
 @dataclass(frozen=True)
@@ -78,10 +83,70 @@ VARIANTS: dict[str, Variant] = {
         ("sim_measure", *BASELINE_INPUTS, "sanction_record"),
         ("sim_military", "log_power_ratio", "great_power_party"),
     ),
+    # Issue 12, the agenda and the deciding body (collsec.history.agenda): what
+    # a forecaster knows when the crisis begins. Registered in docs/history.md
+    # (section 3) before the test years were scored.
+    "sim+region": Variant(
+        ("sim_designated", "un", *REGION_INPUTS), ("sim_measure", "un"), ("sim_military",)
+    ),
+    "sim+trigger": Variant(
+        ("sim_designated", "un", *TRIGGER_INPUTS),
+        ("sim_measure", "un", *TRIGGER_INPUTS),
+        ("sim_military",),
+    ),
+    "sim+trigger+region": Variant(
+        ("sim_designated", "un", *TRIGGER_INPUTS, *REGION_INPUTS),
+        ("sim_measure", "un", *TRIGGER_INPUTS),
+        ("sim_military",),
+    ),
+    "sim+assembly": Variant(
+        ("sim_designated", "un", "patron_closeness", *ASSEMBLY_INPUTS),
+        ("sim_measure", "un", "patron_closeness", *ASSEMBLY_INPUTS),
+        ("sim_military",),
+    ),
+    "sim+agenda": Variant(
+        ("sim_designated", "un", "patron_closeness", *ASSEMBLY_INPUTS, *CASE_INPUTS, *ICB_INPUTS),
+        ("sim_measure", "un", "patron_closeness", *ASSEMBLY_INPUTS, *CASE_INPUTS, *ICB_INPUTS),
+        ("sim_military",),
+    ),
+    "trigger+region": Variant(("un", *TRIGGER_INPUTS, *REGION_INPUTS), ("un", *TRIGGER_INPUTS), ()),
     "logistic": Variant(BASELINE_INPUTS, BASELINE_INPUTS, BASELINE_INPUTS),
 }
 """The model's variants and, last, the logistic baseline (the same form without
-the simulation's shares)."""
+the simulation's shares). A model may take its finding logit from one variant
+and its action logits from another: ``"A|B"`` (:func:`variant_of`)."""
+
+
+def variant_of(name: str) -> Variant:
+    """The inputs of a variant: a name of :data:`VARIANTS`, or ``"A|B"`` (finding of
+    A, action of B).
+
+    Raises
+    ------
+    CollsecError
+        For a name that is neither.
+    """
+    parts = name.split("|")
+    if len(parts) > 2 or not all(p in VARIANTS for p in parts):
+        raise CollsecError(
+            _("{value!r} is not one of {allowed}").format(value=name, allowed=", ".join(VARIANTS)),
+            field="variant",
+        )
+    f, a = VARIANTS[parts[0]], VARIANTS[parts[-1]]
+    return Variant(f.finding, a.measure, a.military)
+
+
+def baseline_variant(name: str) -> Variant:
+    """The logistic baseline beside the model ``name``: the issue's inputs
+    (:data:`BASELINE_INPUTS`) and every non-simulated input the model reads, in
+    each logit; so the simulation's shares are the only difference."""
+
+    def add(extra: tuple[str, ...]) -> tuple[str, ...]:
+        more = [k for k in extra if not k.startswith("sim_") and k not in BASELINE_INPUTS]
+        return (*BASELINE_INPUTS, *dict.fromkeys(more))
+
+    v = variant_of(name)
+    return Variant(add(v.finding), add(v.measure), add(v.military))
 
 
 def _logodds(p: float) -> float:
@@ -175,7 +240,7 @@ def fit_probability_model(
     years: Sequence[int],
     designated: Sequence[str],
     actions: Sequence[str],
-    variant: str,
+    variant: str | Variant,
     *,
     C: float | None = DEFAULT_C,
     fitted_on: str = "",
@@ -188,14 +253,8 @@ def fit_probability_model(
         For a crisis after 1999, an unknown variant, or no rows.
     """
     check_calibration_years(years)
-    if variant not in VARIANTS:
-        raise CollsecError(
-            _("{value!r} is not one of {allowed}").format(
-                value=variant, allowed=", ".join(VARIANTS)
-            ),
-            field="variant",
-        )
-    v = VARIANTS[variant]
+    v = variant_of(variant) if isinstance(variant, str) else variant
+    variant = variant if isinstance(variant, str) else "logistic"
     finding = fit_logit(rows, [d == "yes" for d in designated], v.finding, C=C)
     action = fit_action(rows, actions, v.measure, v.military, C=C)
     return ProbabilityModel(variant, finding, action, fitted_on)
@@ -255,20 +314,24 @@ def choose_variant(
     *,
     folds: int = 5,
 ) -> tuple[str, dict[str, dict[str, float]]]:
-    """The model variant with the least cross-validated log loss (finding plus action).
+    """The finding logit and the action logits, each of the model variant with the
+    least cross-validated log loss of its outcome.
 
     Ties go to the simpler variant (the earlier in :data:`VARIANTS`). Returns
-    the choice and every variant's cross-validated log losses.
+    the choice (``"A"``, or ``"A|B"`` when the finding's variant A differs from
+    the action's B, :func:`variant_of`) and every variant's cross-validated
+    log losses. A variant whose inputs the rows lack (the ``icb_*`` inputs of a
+    book without them) is fitted without them, as every fit is.
     """
     table = {
         v: cross_validated_log_loss(rows, years, designated, actions, v, folds=folds)
         for v in MODEL_VARIANTS
     }
-    best = min(
-        MODEL_VARIANTS,
-        key=lambda v: (
-            round(table[v]["designated"] + table[v]["action"], 9),
-            MODEL_VARIANTS.index(v),
-        ),
-    )
-    return best, table
+
+    def best(outcome: str) -> str:
+        return min(
+            MODEL_VARIANTS, key=lambda v: (round(table[v][outcome], 9), MODEL_VARIANTS.index(v))
+        )
+
+    f, a = best("designated"), best("action")
+    return (f if f == a else f"{f}|{a}"), table

@@ -38,6 +38,7 @@ from collsec.arrangements import Arrangement, build_arrangement
 from collsec.diagnosis import CONDITIONS, diagnose_response
 from collsec.engine import clash
 from collsec.errors import CollsecError
+from collsec.history.agenda import case_inputs, ga_isolation
 from collsec.history.calibration import ProbabilityModel, model_inputs
 from collsec.history.interests import MissingDataFileError, crisis_inputs
 from collsec.history.worlds import (
@@ -217,11 +218,13 @@ def _data_inputs(
         ),
     }
     permanent = [world.codes[i] for i in np.flatnonzero(np.asarray(arr.permanent, dtype=bool))]
+    out.update(case_inputs(case.aggressors, case.victim, permanent))
     notes: list[str] = []
     try:
         out.update(
             crisis_inputs(case.year, case.org, case.aggressors, case.victim, permanent, data_dir)
         )
+        out.update(ga_isolation(case.year, case.org, case.aggressors, case.victim, data_dir))
     except MissingDataFileError as err:
         notes.append(_("no calibrated probabilities: {reason}").format(reason=err.render()))
     return out, notes

@@ -32,6 +32,7 @@ from collsec.errors import CollsecError
 from collsec.history.cases import Case, CasePrediction, check_draws, predict_case
 from collsec.history.evaluate import (
     OUTCOMES,
+    check_variant,
     evaluate_book,
     read_case_book,
     resolve_case_book,
@@ -300,6 +301,8 @@ def evaluate_cmd(
     variant: str | None = _EVALUATE_VARIANT,
 ) -> None:
     """Predict every case of a case book and score it against the record."""
+    # A bad --variant is refused before minutes of simulation.
+    check_variant(variant, fitted=train_to is not None)
     hp = load_history_params(params)
     file = resolve_case_book(file)
     rows = read_case_book(file)
@@ -398,9 +401,9 @@ def scores_table(res: dict[str, Any]) -> Table:
     """Brier score, log loss and skill of the model and both baselines, per outcome."""
     sp = res["split"]
     if sp["train_to"] is None:
-        title = _("Scores on {n} crises (baselines fitted on the book's crises to 1999)").format(
-            n=sp["scored_rows"]
-        )
+        title = _(
+            "Scores on {n} crises (in sample: the baselines are fitted on these same crises)"
+        ).format(n=sp["scored_rows"])
     else:
         title = _("Time split: fitted on {k} crises to {a}, scored on {n} from {b}").format(
             k=sp["training_rows"], a=sp["train_to"], n=sp["scored_rows"], b=sp["test_from"]

@@ -12,19 +12,22 @@ from __future__ import annotations
 import csv
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from collsec.errors import CollsecError
+from collsec.history.agenda import ICB_COLUMNS, icb_inputs
 from collsec.history.calibration import (
-    BASELINE_INPUTS,
     CALIBRATION_LAST_YEAR,
+    MODEL_VARIANTS,
     ProbabilityModel,
+    baseline_variant,
     choose_variant,
     fit_probability_model,
     model_inputs,
+    variant_of,
 )
 from collsec.history.cases import ACTIONS, REVERSALS, Case, CasePrediction, predict_case
 from collsec.history.scores import base_rates, binary, scores
@@ -55,8 +58,9 @@ OUT_OF_SAMPLE: dict[str, Any] = {
     "train_to": 1979,
     "test_from": 1980,
     "cases": 95,
-    "brier_skill": {"designated": -0.0075, "action": -0.1634},
-    "logistic_skill": {"designated": -0.0025, "action": -0.1035},
+    "variant": "sim+region|sim+patron+sanctions",
+    "brier_skill": {"designated": -0.0168, "action": -0.1634},
+    "logistic_skill": {"designated": -0.0112, "action": -0.1205},
 }
 """The time split of the bundled procedure (docs/history.md, section 3): the
 probability model chosen by cross-validation and fitted on the ICB book's
@@ -124,6 +128,8 @@ class BookRow:
 
     case: Case
     recorded: dict[str, str]
+    attributes: dict[str, float] = field(default_factory=dict)
+    """The optional ``icb_*`` columns given (:data:`collsec.history.agenda.ICB_COLUMNS`)."""
 
 
 def _codes(value: str, source: str, row: int, fld: str, *, required: bool) -> tuple[str, ...]:
@@ -231,6 +237,20 @@ def read_case_book(path: Path | str) -> list[BookRow]:
                     field=col,
                 )
             recorded[col] = v
+        attributes: dict[str, float] = {}
+        for col in ICB_COLUMNS:
+            text = (raw.get(col) or "").strip()
+            if not text:
+                continue
+            try:
+                attributes[col] = float(text)
+            except ValueError:
+                raise CollsecError(
+                    _("{value!r} is not a number").format(value=text),
+                    source=source,
+                    line=line,
+                    field=col,
+                ) from None
         out.append(
             BookRow(
                 case=Case(
@@ -242,6 +262,7 @@ def read_case_book(path: Path | str) -> list[BookRow]:
                     id=vals["id"],
                 ),
                 recorded=recorded,
+                attributes=attributes,
             )
         )
     return out
@@ -259,6 +280,44 @@ def majority_labels(rows: list[BookRow]) -> dict[str, str]:
         counts = Counter(seen)
         out[col] = max(counts, key=lambda v: (counts[v], -seen.index(v)))
     return out
+
+
+IN_SAMPLE_NOTE = "in sample: fitted on these same crises"
+"""What the JSON says of a baseline fitted on the rows it scores (no time split)."""
+OUT_OF_SAMPLE_NOTE = "out of sample: fitted on the training years only"
+"""What the JSON says of a baseline fitted on the training rows of a time split."""
+
+
+def check_variant(variant: str | None, *, fitted: bool) -> None:
+    """Refuse an unknown ``--variant``, or one given where nothing is fitted.
+
+    Without a time split the probabilities are the parameter set's calibration
+    (``params.yaml``), so a variant would be ignored; it is refused instead.
+
+    Raises
+    ------
+    CollsecError
+        Naming ``--variant`` and the choices.
+    """
+    if variant is None:
+        return
+    try:
+        variant_of(variant)
+    except CollsecError:
+        raise CollsecError(
+            _("{value!r} is not a variant: choose one of {allowed}").format(
+                value=variant, allowed=", ".join(MODEL_VARIANTS)
+            ),
+            field="--variant",
+        ) from None
+    if not fitted:
+        raise CollsecError(
+            _(
+                "needs a time split (--train-to and --test-from): without one the "
+                "probabilities are the parameter set's calibration and no variant is fitted"
+            ),
+            field="--variant",
+        )
 
 
 def _split(
@@ -308,6 +367,15 @@ def _outcome_scores(
         ),
         "action": scores(p_act, [r.recorded["action"] for r in rows], ACTIONS, reference["action"]),
     }
+
+
+def book_inputs(preds: list[CasePrediction], rows: list[BookRow]) -> list[dict[str, float]]:
+    """Every input of the probability model per row: the simulation's, the data's
+    and the book's ``icb_*`` onset codes (:func:`collsec.history.agenda.icb_inputs`)."""
+    return [
+        {**model_inputs(p.p_designated, p.p_action, p.inputs), **icb_inputs(r.attributes)}
+        for p, r in zip(preds, rows, strict=True)
+    ]
 
 
 def book_base_rates(rows: list[BookRow]) -> dict[str, dict[str, float]]:
@@ -373,6 +441,7 @@ def evaluate_book(
         raise CollsecError(_("a case book needs at least one case"), source=source)
     hp = hp or load_history_params()
     train_idx, test_idx = _split(rows, train_to, test_from)
+    check_variant(variant, fitted=train_to is not None or fit_in_sample)
     if predictions is not None and len(predictions) != len(rows):
         raise CollsecError(_("one prediction per row is needed"), field="predictions")
     preds: list[CasePrediction] = list(predictions or [])
@@ -387,7 +456,7 @@ def evaluate_book(
             ) from None
         if on_case is not None:
             on_case(row.case.id)
-    inputs = [model_inputs(p.p_designated, p.p_action, p.inputs) for p in preds]
+    inputs = book_inputs(preds, rows)
     split = train_to is not None
     cv: dict[str, dict[str, float]] = {}
     if variant is not None:
@@ -487,10 +556,23 @@ def evaluate_book(
                 reference,
             ),
         }
-        logit = fit("logistic", train_idx)
+        logit = fit_probability_model(
+            [inputs[i] for i in train_idx],
+            [rows[i].case.year for i in train_idx],
+            [rows[i].recorded["designated"] for i in train_idx],
+            [rows[i].recorded["action"] for i in train_idx],
+            baseline_variant(chosen),
+        )
         l_des, l_act = logit.predict(scored_inputs)
+        in_sample = bool(set(train_idx) & set(test_idx))
         baselines["logistic"] = {
-            "inputs": list(BASELINE_INPUTS),
+            "inputs": {
+                "finding": list(logit.finding.coef),
+                "measure": list(logit.action.measure.coef),
+                "military": list(logit.action.military.coef),
+            },
+            "in_sample": in_sample,
+            "fitted_on": IN_SAMPLE_NOTE if in_sample else OUT_OF_SAMPLE_NOTE,
             "fit": {"finding": logit.finding.to_dict(), "action": logit.action.to_dict()},
             "scores": _outcome_scores(l_des, l_act, scored, reference),
         }

@@ -45,6 +45,7 @@ import pandas as pd
 from collsec import data
 from collsec.data.gwcow import NO_COW, NON_STATE, gw_to_cow
 from collsec.errors import CollsecError
+from collsec.history.agenda import ICB_COLUMNS, onset_codes
 from collsec.history.evaluate import REQUIRED
 from collsec.i18n import N_, _
 
@@ -343,6 +344,11 @@ def _map_crisis(
             "International Crisis Behavior v15 (Brecher and Wilkenfeld 2000; "
             f"codebook 2023), crisis {crisno}; mapped by collsec cases from-icb"
         ),
+        # The victim's codes at the onset of its crisis (collsec.history.agenda).
+        **{
+            col: "" if (v := _int(victim_row.get(col[len("icb_") :]))) is None else str(v)
+            for col in ICB_COLUMNS
+        },
     }
 
 
@@ -444,6 +450,12 @@ def icb_case_book(
     """
     crises = data.load_icb("crisis", data_dir)
     actors = data.load_icb("actor", data_dir)
+    onset = onset_codes(data_dir)
+    if onset is not None:
+        keep = [c for c in onset.columns if c not in actors.columns or c in ("crisno", "cracno")]
+        attrs = dict(actors.attrs)
+        actors = actors.merge(onset[keep], on=["crisno", "cracno"], how="left")
+        actors.attrs = attrs
     book = build_icb_book(crises, actors, first=first, last=last, in_system=_system_check(data_dir))
     book.variant = crises.attrs.get("collsec", {}).get("variant")
     return book
@@ -487,7 +499,7 @@ def write_icb_book(book: IcbBook, path: Path | str) -> Path:
         The side file, ``<stem>.unmapped.csv``: ``crisno, crisname, year, reason``.
     """
     path = Path(path)
-    _write_csv(path, (*REQUIRED, "summary", "sources"), book.rows)
+    _write_csv(path, (*REQUIRED, *ICB_COLUMNS, "summary", "sources"), book.rows)
     side = path.with_name(f"{path.stem}.unmapped.csv")
     _write_csv(side, _UNMAPPED_COLUMNS, book.unmapped)
     return side
