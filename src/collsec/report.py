@@ -78,10 +78,10 @@ KEY_CRISES = 10
 """Crises shown: the most severe wars of the diagnosed regime."""
 
 RUN_FILES: tuple[str, ...] = ("scenario.yaml", "summary.json", "replications.parquet")
+"""Files a run or comparison folder must hold."""
 
 CASE_FILE = "case.json"
-"""The case JSON read from a folder given in its place (``collsec case ... --json > DIR/case.json``)."""
-"""Files a run or comparison folder must hold."""
+"""The case JSON read from a folder given in its place (``collsec case --json > DIR/case.json``)."""
 
 _CSS = """
 body{font-family:Georgia,'DejaVu Serif',serif;max-width:60rem;margin:2rem auto;
