@@ -8,7 +8,8 @@ What it reads
 - the output folder of ``collsec sweep`` (``manifest.json`` and
   ``chunks/*.parquet``);
 - a case: ``collsec case`` writes no folder, so the report takes the JSON it
-  prints, saved to a file (``collsec case ... --json > case.json``).
+  prints, saved to a file (``collsec case ... --json > case.json``), or a
+  folder that holds it as ``case.json``.
 
 What it writes
 --------------
@@ -79,6 +80,9 @@ KEY_CRISES = 10
 RUN_FILES: tuple[str, ...] = ("scenario.yaml", "summary.json", "replications.parquet")
 """Files a run or comparison folder must hold."""
 
+CASE_FILE = "case.json"
+"""The case JSON read from a folder given in its place (``collsec case --json > DIR/case.json``)."""
+
 _CSS = """
 body{font-family:Georgia,'DejaVu Serif',serif;max-width:60rem;margin:2rem auto;
 padding:0 1rem;color:#222;line-height:1.45}
@@ -138,6 +142,8 @@ def kind_of(path: Path) -> str:
         return "sweep"
     if any((path / name).exists() for name in RUN_FILES):
         return "run"
+    if (path / CASE_FILE).is_file():
+        return "case"
     raise CollsecError(
         _(
             "not a collsec output: no {files} (a run or comparison), no manifest.json "
@@ -548,6 +554,8 @@ def sweep_report(folder: Path) -> str:
 
 def case_report(path: Path) -> str:
     """The report of one historical crisis (``collsec case --json`` saved to a file)."""
+    if path.is_dir():
+        path = path / CASE_FILE
     d = read_case(path)
     c = d["case"]
     title = _("{org} {year}: {agg} against {vic} ({rule} rule, {m} members)").format(
@@ -607,7 +615,14 @@ def case_report(path: Path) -> str:
         (_("Prediction"), prediction),
         (_("Diagnosis (O1-O5, M1-M3)"), diagnosis),
         (_("The vote"), _table((_("state"), _("code"), _("P(yes)"), _("role")), votes)),
-        (_("The coalition"), _table((_("state"), _("code"), _("P(joins)")), coalition)),
+        (
+            _("The coalition"),
+            _table(
+                (_("state"), _("code"), _("P(joins)")),
+                coalition,
+                "" if coalition else _("nobody joins the victim in 5% of the draws or more"),
+            ),
+        ),
     ]
     return _page(title, sections, str(path))
 

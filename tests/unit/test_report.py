@@ -251,3 +251,28 @@ def test_a_folder_read_back_gives_the_table_the_run_printed(outputs: dict[str, P
     assert list(comparison.results) == list(stored)
     for regime, result in comparison.results.items():
         assert result.summary_dict() == stored[regime]
+
+
+def test_a_folder_holding_case_json_is_reported_as_that_case(
+    runner: CliRunner, outputs: dict[str, Path], tmp_path: Path
+) -> None:
+    folder = tmp_path / "case-out"
+    folder.mkdir()
+    (folder / "case.json").write_text(outputs["case"].read_text(encoding="utf-8"), "utf-8")
+    page = report(runner, folder, tmp_path / "c.html")
+    assert_self_contained(page)
+    assert "<h2>Prediction</h2>" in page
+    assert "FRN" in page
+
+
+def test_an_empty_coalition_says_nobody_joins(
+    runner: CliRunner, outputs: dict[str, Path], tmp_path: Path
+) -> None:
+    data = json.loads(outputs["case"].read_text(encoding="utf-8"))
+    data["coalition"] = []
+    case = tmp_path / "alone.json"
+    case.write_text(json.dumps(data), encoding="utf-8")
+    page = report(runner, case, tmp_path / "c.html")
+    coalition = page.split("<h2>The coalition</h2>", 1)[1]
+    assert "nobody joins the victim in 5% of the draws or more" in coalition
+    assert "nobody joins" not in report(runner, outputs["case"], tmp_path / "d.html")
