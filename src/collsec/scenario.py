@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterator, Mapping
+import re
+from collections.abc import Iterator, Mapping, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar, get_args
@@ -65,6 +66,10 @@ def _number_kind(annotation: Any) -> str | None:
     return "float" if float in leaves else None
 
 
+_FLOAT_TEXT = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)[eE][-+]?\d+")
+"""A number in exponent notation, which YAML 1.1 reads as text when it has no dot."""
+
+
 def _has_bool(value: Any) -> bool:
     stack = [value]
     while stack:
@@ -95,16 +100,25 @@ class InputModel(BaseModel):
         # union's tag.)
         if not isinstance(data, Mapping):
             return data
+        floats: dict[str, Any] = {}
         for name, value in data.items():
             info = cls.model_fields.get(name) if isinstance(name, str) else None
-            if info is None or not _has_bool(value):
+            if info is None:
                 continue
             kind = _number_kind(info.annotation)
+            if kind == "int" and isinstance(value, str) and _FLOAT_TEXT.fullmatch(value.strip()):
+                # YAML 1.1 reads ``1e300`` (no dot) as text; it is a number
+                # that is checked as one (bounds, fraction), not "unparsable text".
+                number = float(value)
+                whole = math.isfinite(number) and number.is_integer()
+                floats[name] = int(number) if whole else number
+            if not _has_bool(value):
+                continue
             if kind == "int":
                 raise ValueError(f"{name}: " + _("a boolean (true/false) is not a whole number"))
             if kind == "float":
                 raise ValueError(f"{name}: " + _("a boolean (true/false) is not a number"))
-        return data
+        return {**data, **floats} if floats else data
 
 
 class _Frozen(InputModel):
@@ -494,6 +508,17 @@ class Scenario(_Frozen):
     seed: int = Field(20261127, ge=0, description="seed of the whole run")
     output: OutputSpec = OutputSpec()
 
+    @model_validator(mode="before")
+    @classmethod
+    def _world_kind(cls, data: Any) -> Any:
+        # A world without ``kind`` is generated, as a scenario without ``world``
+        # is: ``kind`` defaults to ``generated`` like every other world field.
+        if isinstance(data, Mapping):
+            world = data.get("world")
+            if isinstance(world, Mapping) and "kind" not in world:
+                return {**data, "world": {"kind": "generated", **world}}
+        return data
+
     @model_validator(mode="after")
     def _codes_exist(self) -> Scenario:
         if isinstance(self.world, ExplicitWorld):
@@ -618,29 +643,139 @@ def parameter_table() -> list[dict[str, Any]]:
 # --------------------------------------------------------------------------- loading
 
 
-def format_validation_error(err: ValidationError, data: Any = None) -> tuple[str, str]:
-    """The dotted field path (``params.war.loss_rate``, ``states[3].code``) and the
-    reason of a pydantic error's first problem, with a count of the others.
+def _union_tags(model: type[BaseModel] | None, loc: Sequence[int | str]) -> list[str]:
+    """The ``kind`` tags of the tagged union at ``loc`` in ``model`` (empty if unknown)."""
 
-    Pydantic puts the tag of a discriminated union in the path
-    (``world.generated.n_states``); walking ``data`` along the path drops it.
+    def models(annotation: Any) -> list[type[BaseModel]]:
+        found: list[type[BaseModel]] = []
+        stack = [annotation]
+        while stack:
+            a = stack.pop(0)
+            if isinstance(a, type) and issubclass(a, BaseModel):
+                found.append(a)
+            else:
+                stack.extend(get_args(a))
+        return found
+
+    candidates: list[type[BaseModel]] = [model] if model is not None else []
+    for p in loc:
+        if isinstance(p, int):
+            continue
+        nxt: list[type[BaseModel]] = []
+        for m in candidates:
+            info = m.model_fields.get(p)
+            if info is not None:
+                nxt.extend(models(info.annotation))
+        candidates = nxt
+    tags: list[str] = []
+    for m in candidates:
+        info = m.model_fields.get("kind")
+        if info is not None and isinstance(info.default, str):
+            tags.append(info.default)
+    return tags
+
+
+_PATH_PREFIX = re.compile(r"([A-Za-z_]\w*(?:\[\d+\]|\.[A-Za-z_]\w*)*): (.+)", re.DOTALL)
+"""A field path that one of our validators puts before its reason (``states[3].code: ...``)."""
+
+_SHAPES: dict[str, str] = {
+    "tuple_type": N_("a list"),
+    "list_type": N_("a list"),
+    "string_type": N_("a text"),
+    "int_type": N_("a whole number"),
+    "float_type": N_("a number"),
+    "bool_type": N_("true or false"),
+    "dict_type": N_("a mapping"),
+    "model_type": N_("a mapping"),
+}
+"""What a branch of a union wants, when the input has the wrong shape for it."""
+
+
+def _walk(loc: Sequence[int | str], data: Any) -> tuple[list[int | str], int | None]:
+    """The loc without pydantic's union labels, and the index of the first label.
+
+    A label is a union tag (``world.generated.n_states``) or a branch's type
+    name (``members.tuple[str, ...][0]``): a key that is not in the data.
     """
-    first = err.errors()[0]
-    parts: list[str] = []
+    kept: list[int | str] = []
+    first: int | None = None
     node = data
-    for p in first["loc"]:
-        if isinstance(node, Mapping) and p not in node and node.get("kind") == p:
-            continue  # the union's tag, not a field
-        parts.append(f"[{p}]" if isinstance(p, int) else f".{p}")
+    for i, p in enumerate(loc):
+        mapping = isinstance(node, Mapping)
+        # The last key of a mapping may be a field the data lacks (``missing``).
+        last_field = mapping and i == len(loc) - 1
+        tag = mapping and p not in node and node.get("kind") == p
+        if isinstance(p, str) and not (mapping and p in node) and (tag or not last_field):
+            first = len(kept) if first is None else first
+            continue
+        kept.append(p)
         if isinstance(node, Mapping):
             node = node.get(p)
         elif isinstance(node, list | tuple) and isinstance(p, int) and p < len(node):
             node = node[p]
         else:
             node = None
-    loc = "".join(parts).lstrip(".")
-    msg = pydantic_message(first)
-    extra = len(err.errors()) - 1
+    return kept, first
+
+
+def _dotted(loc: Sequence[int | str]) -> str:
+    return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".")
+
+
+def format_validation_error(
+    err: ValidationError, data: Any = None, model: type[BaseModel] | None = None
+) -> tuple[str, str]:
+    """The dotted field path (``params.war.loss_rate``, ``states[3].code``) and the
+    reason of a pydantic error's first problem, with a count of the others.
+
+    Pydantic puts the tag of a discriminated union (``world.generated.n_states``)
+    and the type of a union's branch (``members.tuple[str, ...][0]``) in the
+    path; walking ``data`` along the path drops them. A union's branches count
+    as one problem: the deepest branch speaks, and when none got deeper than
+    the union itself, the reason lists what each branch wants. ``model`` (the
+    model validated) lets a missing ``kind`` name its choices.
+    """
+    problems: list[tuple[list[int | str], int | None, Mapping[str, Any]]] = []
+    for detail in err.errors():
+        kept, label = _walk(detail["loc"], data)
+        problems.append((kept, label, detail))
+    kept, label, first = problems[0]
+    group = kept[:label] if label is not None else None
+    if group is not None:
+        # The first problem is in a union: take the deepest of its branches.
+        branch = [p for p in problems if p[1] is not None and p[0][: p[1]] == group]
+        depth = max(len(p[0]) for p in branch)
+        deepest = [p for p in branch if len(p[0]) == depth]
+        kept, label, first = deepest[0]
+    loc = _dotted(kept)
+    if group is not None and depth == len(group) and len(deepest) > 1:
+        wants = []
+        for _k, _l, e in deepest:
+            if e["type"] == "literal_error":
+                wants.append(str((e.get("ctx") or {}).get("expected", "")))
+            elif e["type"] in _SHAPES:
+                wants.append(_(_SHAPES[e["type"]]))
+        msg = _("Input should be {expected}").format(expected=_(", or ").join(dict.fromkeys(wants)))
+    elif first["type"] == "union_tag_not_found" and _union_tags(model, kept):
+        loc = _dotted([*kept, "kind"])
+        tags = ", ".join(_union_tags(model, kept))
+        msg = _("missing: choose {choices}").format(choices=tags)
+    elif first["type"] == "union_tag_invalid" and _union_tags(model, kept):
+        loc = _dotted([*kept, "kind"])
+        tags = ", ".join(_union_tags(model, kept))
+        tag = (first.get("ctx") or {}).get("tag")
+        msg = _("unknown kind {tag!r}: choose {choices}").format(tag=tag, choices=tags)
+    else:
+        msg = pydantic_message(first)
+        prefix = _PATH_PREFIX.fullmatch(msg) if first["type"] == "value_error" else None
+        if prefix is not None:
+            loc = _dotted([loc, prefix.group(1)]) if loc else prefix.group(1)
+            msg = prefix.group(2)
+    groups = {
+        (tuple(p[0][: p[1]]) if p[1] is not None else (tuple(p[0]), i))
+        for i, p in enumerate(problems)
+    }
+    extra = len(groups) - 1
     if extra > 0:
         more = _("(and {n} more problem)") if extra == 1 else _("(and {n} more problems)")
         msg += " " + more.format(n=extra)
@@ -744,7 +879,7 @@ def validate_as(model: type[M], data: Any, source: str, error: type[CollsecError
     try:
         return model.model_validate(dict(data))
     except ValidationError as err:
-        loc, msg = format_validation_error(err, data)
+        loc, msg = format_validation_error(err, data, model)
         raise error(msg, source=source, field=loc) from None
 
 
