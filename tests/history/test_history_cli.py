@@ -191,10 +191,14 @@ def test_evaluate_with_a_params_file_and_the_baseline(
 ) -> None:
     """--params swaps the global parameter set; the JSON carries the book's baseline."""
     book = _book(tmp_path, HEADER, KOREA + "\n" + KOREA.replace("korea", "korea-again"))
-    # A parameter file without a probability model gives the simulated shares:
+    # A parameter file that switches the probability model off (it is layered
+    # over the bundled set, so it must say so) gives the simulated shares:
     # voters who see aggression plainly (vote bias 0.5) name North Korea.
     plain = tmp_path / "plain.yaml"
-    plain.write_text("draws: 200\noverrides:\n  params.response.vote_bias: 0.5\n", encoding="utf-8")
+    plain.write_text(
+        "draws: 200\nprobability_model: {}\noverrides:\n  params.response.vote_bias: 0.5\n",
+        encoding="utf-8",
+    )
     bundled = CliRunner().invoke(
         history_app,
         [
