@@ -172,7 +172,18 @@ def test_history_counterfactual_changes_the_prediction(app_path: str, cow_dir: P
     assert "The counterfactual" not in texts(at)
     at.multiselect(key="w.cf_absent_list").set_value(["365"]).run()
     no_exception(at)
-    assert "The counterfactual changes the prediction: designated, action, reversed." in texts(at)
+    # The calibrated finding logit reads no simulated share, so Russia's absence
+    # leaves the calibrated finding and measures as they were (only the reversal,
+    # read from the simulation, moves); the mechanism's shares show the effect:
+    # without Russia's veto the simulated Council finds against it.
+    assert "The counterfactual changes the prediction: reversed." in texts(at)
+    assert (
+        "The counterfactual moves the mechanism's simulated shares: designated 0.00 to 0.9"
+        in texts(at)
+    )
+    shares = at.table[1].value
+    assert list(shares.iloc[:, 0]) == ["designated", "sanctions", "military", "reversed"]
+    assert float(shares.iloc[0, 2]) > float(shares.iloc[0, 1]) + 0.5
     assert at.query_params["cf_absent"] == "365"
     assert "How far to trust this" in texts(at)
 
