@@ -361,6 +361,20 @@ def key_crises(result: SimulationResult, n: int = KEY_CRISES) -> pd.DataFrame:
     return fought.sort_values("severity", ascending=False, kind="stable").head(n)
 
 
+OUTCOME_LABELS: dict[str, str] = {
+    "aggressor_won": N_("aggressor won"),
+    "aggressor_defeated": N_("aggressor defeated"),
+    "deterred": N_("deterred"),
+}
+"""A crisis outcome of the crisis log (``outcome``) in words."""
+
+
+def outcome_label(outcome: object) -> str:
+    """A crisis outcome in words, in the current language (an unknown one as it is)."""
+    key = str(outcome)
+    return _(OUTCOME_LABELS[key]) if key in OUTCOME_LABELS else key
+
+
 def crises_html(comparison: Comparison) -> str:
     """The most severe wars of the diagnosed regime, each with its diagnosis."""
     regime = diagnosed_regime(list(comparison.results))
@@ -377,7 +391,7 @@ def crises_html(comparison: Comparison) -> str:
             f"<td>{_e(c.get('aggressor', ''))}</td>",
             f"<td>{_e(c.get('victim', ''))}</td>",
             f"<td>{_e(c.get('arrangement', '') or '–')}</td>",
-            f"<td>{_e(c.get('outcome', ''))}</td>",
+            f"<td>{_e(outcome_label(c.get('outcome', '')))}</td>",
             _cell(c.get("severity")),
         ]
         cells += [_verdict_mark(c.get(f"{k}_holds"), short=True) for k in CONDITIONS]

@@ -276,3 +276,13 @@ def test_an_empty_coalition_says_nobody_joins(
     coalition = page.split("<h2>The coalition</h2>", 1)[1]
     assert "nobody joins the victim in 5% of the draws or more" in coalition
     assert "nobody joins" not in report(runner, outputs["case"], tmp_path / "d.html")
+
+
+def test_crisis_outcomes_are_words_in_the_report_language(
+    runner: CliRunner, outputs: dict[str, Path], tmp_path: Path
+) -> None:
+    page = report(runner, outputs["cmp"], tmp_path / "c.html", "--lang", "id")
+    crises = page.split("<h2>Krisis yang paling penting</h2>", 1)[1]
+    assert "<td>agresor" in crises
+    assert "aggressor_won" not in crises
+    assert "aggressor_defeated" not in crises
