@@ -94,6 +94,7 @@ th{background:#eee;text-align:left}td.num{text-align:right;font-variant-numeric:
 .fails{color:#b42318;font-weight:bold}.undecided{color:#8a6d00;font-weight:bold}
 figure{margin:1rem 0}figure img{max-width:100%;height:auto}figcaption,.caption{font-size:.82rem;
 color:#555}
+.wide table{font-size:.74rem}.wide th,.wide td{padding:.15rem .28rem}
 @media print{body{max-width:none;margin:0;font-size:10.5pt}@page{size:A4;margin:16mm}
 h2{break-after:avoid}table,figure,tr{break-inside:avoid}a{color:inherit;text-decoration:none}
 .holds,.fails,.undecided{color:#000}}
@@ -410,7 +411,8 @@ def crises_html(comparison: Comparison) -> str:
         "The {n} most severe wars under {regime} (severity: share of world capability lost), "
         "with the verdict of each condition: ✓ holds, ✗ fails, – does not apply."
     ).format(n=len(top), regime=regime_label(regime))
-    return _table(head, rows, caption)
+    # Fifteen columns: smaller type keeps the table inside the page (and the A4 sheet).
+    return f'<div class="wide">{_table(head, rows, caption)}</div>'
 
 
 def _plots_html(comparison: Comparison, folder: Path) -> str:
@@ -692,7 +694,8 @@ def report_cmd(
 ) -> None:
     """Write one self-contained HTML report of a run, comparison, sweep or case."""
     path = write_report(source, out, lang)
-    stderr_console().print(_("Wrote {file}").format(file=path))
+    with language(lang):
+        stderr_console().print(_("Wrote {file}").format(file=path))
 
 
 def register(app: typer.Typer) -> None:
