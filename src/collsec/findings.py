@@ -46,6 +46,10 @@ A contrast *holds* when its interval lies above zero, *fails* when it lies
 below, and is *undecided* when it contains zero. A condition (O1-M3) *holds*
 when the interval of its failure share lies below one half (it held in most
 crises), *fails* when it lies above one half, and is *undecided* otherwise.
+On fewer than :data:`MIN_REPLICATIONS` replications (pairs, for a contrast;
+pairs over all cells, in a sweep) every verdict is *undecided*, and the console
+says why: a bootstrap over a handful of replications is far too narrow (over
+one, it has no width), so its interval cannot decide a claim.
 """
 
 from __future__ import annotations
@@ -83,6 +87,11 @@ VERDICT_LABELS: dict[str, str] = {
 
 VERDICT_STYLES: dict[str, str] = {"holds": "green", "fails": "red", "undecided": "yellow"}
 """How a verdict is coloured on a console."""
+
+MIN_REPLICATIONS = 10
+"""Fewer replications than this give no verdict (undecided): a percentile
+bootstrap over a handful of replications is far too narrow (over one it has no
+width at all), so its interval cannot decide a claim."""
 
 SHARE_REFERENCE = 0.5
 """A condition's failure share is set against one half: held, or failed, in most crises."""
@@ -190,6 +199,9 @@ class Finding:
         What :attr:`effect` measures, in words (translated).
     reference
         The value of "no effect": 0 for a contrast, one half for a failure share.
+    replications
+        How many replications (pairs, in a contrast) the interval rests on; fewer
+        than :data:`MIN_REPLICATIONS` leave the verdict undecided.
     """
 
     claim: str
@@ -199,6 +211,7 @@ class Finding:
     verdict: str
     measure: str = ""
     reference: float = 0.0
+    replications: int = MIN_REPLICATIONS
 
     def to_dict(self) -> dict[str, Any]:
         """``{"claim", "statement", "effect", "interval", "verdict"}`` (for JSON)."""
@@ -277,7 +290,13 @@ def _cs_regime(regimes: Sequence[str], scenario: Scenario | None) -> str | None:
     return next((r for r in usable if r in regimes), None)
 
 
-def _contrast_finding(c: _Contrast, cs: str, effect: tuple[float, float, float]) -> Finding | None:
+def _decided(verdict: str, replications: int) -> str:
+    return verdict if replications >= MIN_REPLICATIONS else "undecided"
+
+
+def _contrast_finding(
+    c: _Contrast, cs: str, effect: tuple[float, float, float], replications: int
+) -> Finding | None:
     m, lo, hi = effect
     if not np.isfinite(m):
         return None
@@ -286,9 +305,10 @@ def _contrast_finding(c: _Contrast, cs: str, effect: tuple[float, float, float])
         statement=_(c.statement),
         effect=m,
         interval=(lo, hi),
-        verdict=verdict_of(lo, hi),
+        verdict=_decided(verdict_of(lo, hi), replications),
         measure=_(c.measure).format(regime=regime_label(cs)),
         reference=0.0,
+        replications=replications,
     )
 
 
@@ -307,7 +327,8 @@ def contrast_findings(results: Mapping[str, SimulationResult]) -> list[Finding]:
             continue
         pair = (results[cs], results[c.other])
         a, b = pair if c.higher == "cs" else pair[::-1]
-        f = _contrast_finding(c, cs, _difference(a, b, c.metric))
+        n = min(len(a.replications), len(b.replications))
+        f = _contrast_finding(c, cs, _difference(a, b, c.metric), n)
         if f is not None:
             out.append(f)
     return out
@@ -370,9 +391,13 @@ def condition_findings(result: SimulationResult) -> list[Finding]:
                 statement=_(CONDITION_STATEMENTS[cond]),
                 effect=share,
                 interval=(lo, hi),
-                verdict=verdict_of(lo, hi, SHARE_REFERENCE, higher_holds=False),
+                verdict=_decided(
+                    verdict_of(lo, hi, SHARE_REFERENCE, higher_holds=False),
+                    len(result.replications),
+                ),
                 measure=_(_FAILED_MEASURE).format(regime=regime_label(result.regime)),
                 reference=SHARE_REFERENCE,
+                replications=len(result.replications),
             )
         )
     return out
@@ -436,7 +461,7 @@ def findings_from_sweep(rows: pd.DataFrame, scenario: Scenario | None = None) ->
         if c.other not in regimes or c.metric not in rows:
             continue
         hi_regime, lo_regime = (cs, c.other) if c.higher == "cs" else (c.other, cs)
-        cell_means, cell_resampled = [], []
+        cell_means, cell_resampled, pairs = [], [], 0
         for _cell, part in rows.groupby("cell", sort=True):
             wide = part.pivot_table(
                 index="replication", columns="regime", values=c.metric, aggfunc="first"
@@ -449,11 +474,12 @@ def findings_from_sweep(rows: pd.DataFrame, scenario: Scenario | None = None) ->
             seeds = part["cell_seed"].unique() if "cell_seed" in part else np.array([0])
             idx = bootstrap_indices(len(d), _sweep_entropy(seeds))
             cell_means.append(float(np.nanmean(d)))
+            pairs += int(np.isfinite(d).sum())
             cell_resampled.append(resampled_means(d, idx))
         if not cell_means:
             continue
         pooled = np.mean(np.vstack(cell_resampled), axis=0)
-        f = _contrast_finding(c, cs, interval_around(float(np.mean(cell_means)), pooled))
+        f = _contrast_finding(c, cs, interval_around(float(np.mean(cell_means)), pooled), pairs)
         if f is not None:
             out.append(f)
     return out
@@ -543,6 +569,13 @@ def findings_renderable(findings: Sequence[Finding]) -> Group:
         ),
         style="dim",
     )
+    few = min((f.replications for f in findings), default=MIN_REPLICATIONS)
+    if few < MIN_REPLICATIONS:
+        warn = _(
+            "Too few replications ({n}) for a verdict: every claim is undecided below {min}; "
+            "run more with --reps."
+        ).format(n=few, min=MIN_REPLICATIONS)
+        return Group(title, *body, note, Text(warn, style="yellow"))
     return Group(title, *body, note)
 
 

@@ -94,6 +94,7 @@ th{background:#eee;text-align:left}td.num{text-align:right;font-variant-numeric:
 .fails{color:#b42318;font-weight:bold}.undecided{color:#8a6d00;font-weight:bold}
 figure{margin:1rem 0}figure img{max-width:100%;height:auto}figcaption,.caption{font-size:.82rem;
 color:#555}
+.wide table{font-size:.74rem}.wide th,.wide td{padding:.15rem .28rem}
 @media print{body{max-width:none;margin:0;font-size:10.5pt}@page{size:A4;margin:16mm}
 h2{break-after:avoid}table,figure,tr{break-inside:avoid}a{color:inherit;text-decoration:none}
 .holds,.fails,.undecided{color:#000}}
@@ -361,6 +362,20 @@ def key_crises(result: SimulationResult, n: int = KEY_CRISES) -> pd.DataFrame:
     return fought.sort_values("severity", ascending=False, kind="stable").head(n)
 
 
+OUTCOME_LABELS: dict[str, str] = {
+    "aggressor_won": N_("aggressor won"),
+    "aggressor_defeated": N_("aggressor defeated"),
+    "deterred": N_("deterred"),
+}
+"""A crisis outcome of the crisis log (``outcome``) in words."""
+
+
+def outcome_label(outcome: object) -> str:
+    """A crisis outcome in words, in the current language (an unknown one as it is)."""
+    key = str(outcome)
+    return _(OUTCOME_LABELS[key]) if key in OUTCOME_LABELS else key
+
+
 def crises_html(comparison: Comparison) -> str:
     """The most severe wars of the diagnosed regime, each with its diagnosis."""
     regime = diagnosed_regime(list(comparison.results))
@@ -377,7 +392,7 @@ def crises_html(comparison: Comparison) -> str:
             f"<td>{_e(c.get('aggressor', ''))}</td>",
             f"<td>{_e(c.get('victim', ''))}</td>",
             f"<td>{_e(c.get('arrangement', '') or '–')}</td>",
-            f"<td>{_e(c.get('outcome', ''))}</td>",
+            f"<td>{_e(outcome_label(c.get('outcome', '')))}</td>",
             _cell(c.get("severity")),
         ]
         cells += [_verdict_mark(c.get(f"{k}_holds"), short=True) for k in CONDITIONS]
@@ -396,7 +411,8 @@ def crises_html(comparison: Comparison) -> str:
         "The {n} most severe wars under {regime} (severity: share of world capability lost), "
         "with the verdict of each condition: ✓ holds, ✗ fails, – does not apply."
     ).format(n=len(top), regime=regime_label(regime))
-    return _table(head, rows, caption)
+    # Fifteen columns: smaller type keeps the table inside the page (and the A4 sheet).
+    return f'<div class="wide">{_table(head, rows, caption)}</div>'
 
 
 def _plots_html(comparison: Comparison, folder: Path) -> str:
@@ -678,7 +694,8 @@ def report_cmd(
 ) -> None:
     """Write one self-contained HTML report of a run, comparison, sweep or case."""
     path = write_report(source, out, lang)
-    stderr_console().print(_("Wrote {file}").format(file=path))
+    with language(lang):
+        stderr_console().print(_("Wrote {file}").format(file=path))
 
 
 def register(app: typer.Typer) -> None:

@@ -15,16 +15,19 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from rich.console import Console
 from typer.testing import CliRunner
 
 from collsec import cli
 from collsec.api import make_world
 from collsec.findings import (
+    MIN_REPLICATIONS,
     Finding,
     condition_findings,
     findings_for,
     findings_from_results,
     findings_from_sweep,
+    print_findings,
     summary_lines,
     verdict_of,
 )
@@ -50,16 +53,16 @@ def noise(scale: float, seed: int) -> np.ndarray:
 
 
 def result(
-    regime: str, crises: pd.DataFrame | None = None, **metrics: np.ndarray
+    regime: str, crises: pd.DataFrame | None = None, n: int = N, **metrics: np.ndarray
 ) -> SimulationResult:
-    per = {m: np.full(N, 0.5) for m in SUMMARY_METRICS}
+    per = {m: np.full(n, 0.5) for m in SUMMARY_METRICS}
     per.update(metrics)
     return SimulationResult(
         scenario=SCENARIO,
         regime=regime,
         world=WORLD,
         entropy=7,
-        replications=np.arange(N),
+        replications=np.arange(n),
         per_replication=per,
         yearly={},
         crises=pd.DataFrame() if crises is None else crises,
@@ -247,3 +250,58 @@ def test_run_prints_what_it_shows_in_indonesian(
     assert res.exit_code == 0, res.output
     assert "Apa yang ditunjukkan simulasi ini" in res.stdout
     assert "Paling sering gagal" in res.stdout
+
+
+# ------------------------------------------------------------- too few replications
+
+
+def war_finding(n: int) -> tuple[str, int]:
+    """C13 on war of a clear effect (self-help twice the war rate) over ``n`` replications."""
+    wobble = np.random.default_rng(n).normal(0.0, 1e-4, n)
+    found = findings_from_results(
+        {
+            "self_help": result("self_help", n=n, war_rate=0.02 + wobble),
+            "collective_security": result("collective_security", n=n, war_rate=0.01 + wobble),
+        }
+    )
+    f = next(f for f in found if f.claim == "C13" and "wars" in f.measure)
+    return f.verdict, f.replications
+
+
+@pytest.mark.parametrize("n", [1, 4, MIN_REPLICATIONS - 1])
+def test_a_clear_effect_on_too_few_replications_is_undecided(n: int) -> None:
+    assert war_finding(n) == ("undecided", n)
+
+
+def test_the_same_effect_on_enough_replications_holds() -> None:
+    assert war_finding(MIN_REPLICATIONS) == ("holds", MIN_REPLICATIONS)
+
+
+def test_the_console_says_why_there_is_no_verdict() -> None:
+    found = findings_from_results(
+        {
+            "self_help": result("self_help", n=3, war_rate=np.full(3, 0.02)),
+            "collective_security": result("collective_security", n=3, war_rate=np.full(3, 0.01)),
+        }
+    )
+    console = Console(record=True, width=200)
+    print_findings(found, console)
+    assert (
+        f"Too few replications (3) for a verdict: every claim is undecided below {MIN_REPLICATIONS}"
+        in console.export_text()
+    )
+
+
+def test_a_sweep_counts_its_pairs_over_cells() -> None:
+    rows = pd.DataFrame(
+        [
+            {"cell": cell, "replication": r, "regime": regime, "cell_seed": cell, "war_rate": w}
+            for cell in range(3)
+            for r in range(4)
+            for regime, w in (("self_help", 0.02 + r * 1e-4), ("collective_security", 0.01))
+        ]
+    )
+    f = next(f for f in findings_from_sweep(rows) if f.claim == "C13")
+    assert (f.verdict, f.replications) == ("holds", 12)  # 3 cells x 4 pairs
+    few = findings_from_sweep(rows[rows["cell"] == 0])
+    assert next(f for f in few if f.claim == "C13").verdict == "undecided"

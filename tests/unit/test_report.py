@@ -276,3 +276,33 @@ def test_an_empty_coalition_says_nobody_joins(
     coalition = page.split("<h2>The coalition</h2>", 1)[1]
     assert "nobody joins the victim in 5% of the draws or more" in coalition
     assert "nobody joins" not in report(runner, outputs["case"], tmp_path / "d.html")
+
+
+def test_crisis_outcomes_are_words_in_the_report_language(
+    runner: CliRunner, outputs: dict[str, Path], tmp_path: Path
+) -> None:
+    page = report(runner, outputs["cmp"], tmp_path / "c.html", "--lang", "id")
+    crises = page.split("<h2>Krisis yang paling penting</h2>", 1)[1]
+    assert "<td>agresor" in crises
+    assert "aggressor_won" not in crises
+    assert "aggressor_defeated" not in crises
+
+
+def test_lang_id_also_says_where_it_wrote_in_indonesian(
+    runner: CliRunner, outputs: dict[str, Path], tmp_path: Path
+) -> None:
+    out = tmp_path / "c.html"
+    res = runner.invoke(cli.app, ["report", str(outputs["case"]), "-o", str(out), "--lang", "id"])
+    assert res.exit_code == 0, res.output
+    said = getattr(res, "stderr", "") or res.output
+    assert f"Menulis {out}" in said
+    assert "Wrote" not in said
+
+
+def test_the_wide_crisis_table_is_set_in_smaller_type(
+    runner: CliRunner, outputs: dict[str, Path], tmp_path: Path
+) -> None:
+    page = report(runner, outputs["cmp"], tmp_path / "c.html")
+    crises = page.split("<h2>The crises that matter most</h2>", 1)[1]
+    assert crises.lstrip().startswith('<div class="wide"><table>')
+    assert ".wide table{font-size:" in page
