@@ -213,7 +213,15 @@ def fetch(
                     file=entry.file,
                 )
     target = Path(dest).expanduser() if dest is not None else download_dir()
-    target.mkdir(parents=True, exist_ok=True)
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        if not target.is_dir():
+            raise NotADirectoryError(20, "not a folder")
+    except OSError as err:
+        raise DataError(
+            _("cannot write the downloads here: {reason}").format(reason=err.strerror or err),
+            file=str(target),
+        ) from None
     return {name: _fetch_one(reg[name], target, progress) for name in names}
 
 

@@ -184,7 +184,13 @@ def prepare(out: Path, plan: Plan, resume: bool) -> set[int]:
             ).format(done=len(files), total=len(plan.chunks), option="--resume"),
             source=str(out),
         )
-    (out / CHUNK_DIR).mkdir(parents=True, exist_ok=True)
+    try:
+        (out / CHUNK_DIR).mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise SweepFolderError(
+            _("cannot write the sweep here: {reason}").format(reason=err.strerror or err),
+            source=str(out),
+        ) from None
     # A run killed while writing leaves a temporary file, never a partial chunk.
     atomic.remove_temporaries(out / CHUNK_DIR)
     atomic.remove_temporaries(out)
@@ -464,8 +470,16 @@ def query(out: str | Path, sql: str) -> pd.DataFrame:
         con.execute("SET python_enable_replacements = false")
         con.execute("SET enable_external_access = false")
         con.execute("SET lock_configuration = true")
+        if not sql.strip().strip(";").strip():
+            raise CollsecError(_("is empty: give one SELECT over the view 'results'"), field="SQL")
         try:
-            return con.execute(sql).df()
+            cur = con.execute(sql)
+            if cur is None or cur.description is None:
+                raise CollsecError(
+                    _("returned no table: give one SELECT over the view 'results'"),
+                    field="SQL",
+                )
+            return cur.df()
         except duckdb.PermissionException as err:
             raise CollsecError(
                 _(
