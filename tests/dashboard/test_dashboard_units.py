@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
+from collections.abc import Iterator
 from types import SimpleNamespace
 
 import pytest
@@ -323,3 +325,51 @@ def test_without_streamlit_the_command_says_how_to_install_it(
     out = CliRunner().invoke(app, ["dashboard"])
     assert out.exit_code == 2
     assert 'needs Streamlit: pip install "collsec[dashboard]"' in out.output
+
+
+def test_a_taken_port_is_refused_before_the_server_starts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """QA 20: a busy port used to print "Serving..." and then exit 1."""
+    import socket
+
+    from collsec.cli import app
+
+    started: list[list[str]] = []
+    monkeypatch.setattr(commands.os, "execve", lambda *a: started.append(list(a[1])))
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        res = CliRunner().invoke(app, ["dashboard", "--port", str(port)])
+    assert res.exit_code == 2, res.output
+    assert f"port {port} cannot be used" in res.output
+    assert "Serving" not in res.output
+    assert started == []
+
+
+def test_the_server_takes_the_commands_place(monkeypatch: pytest.MonkeyPatch) -> None:
+    """QA 26: the server replaces the process (exec), so stopping collsec stops it."""
+    from collsec.cli import app
+
+    started: list[list[str]] = []
+
+    def fake_exec(path: str, argv: list[str], env: dict[str, str]) -> None:
+        started.append(argv)
+        raise SystemExit(0)
+
+    monkeypatch.setattr(commands.os, "execve", fake_exec)
+    with socket_free_port() as port:
+        res = CliRunner().invoke(app, ["dashboard", "--port", str(port), "--lang", "id"])
+    assert res.exit_code == 0, res.output
+    assert len(started) == 1
+    assert started[0][:4] == [commands.sys.executable, "-m", "streamlit", "run"]
+    assert "--server.port" in started[0]
+
+
+@contextlib.contextmanager
+def socket_free_port() -> Iterator[int]:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    yield port

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -80,6 +81,36 @@ def server_command(port: int, host: str = DEFAULT_HOST) -> list[str]:
     return cmd
 
 
+def check_port(host: str, port: int) -> None:
+    """Refuse a port that is taken (or an address that cannot be bound) before the server starts.
+
+    Raises
+    ------
+    CollsecError
+        Naming ``--host`` for an address that does not resolve, ``--port``
+        for one that cannot be bound (another server holds it, or it needs
+        privileges).
+    """
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except OSError as err:
+        raise CollsecError(
+            _("cannot be resolved: {reason}").format(reason=err.strerror or err), field="--host"
+        ) from None
+    family, _kind, _proto, _name, address = infos[0]
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as err:
+            raise CollsecError(
+                _("port {port} cannot be used on {host}: {reason}; choose another").format(
+                    port=port, host=host, reason=err.strerror or err
+                ),
+                field="--port",
+            ) from None
+
+
 def server_environment(lang: str | None, data_dir: Path | None) -> dict[str, str]:
     """The server's environment: the language and the data folder it starts with.
 
@@ -117,13 +148,19 @@ def dashboard_cmd(
         raise CollsecError(_('needs Streamlit: pip install "collsec[dashboard]"'))
     cmd = server_command(port, host)
     env = server_environment(lang, data_dir)
+    check_port(host, port)
     sys.stderr.write(
         _("Serving the dashboard on http://{host}:{port} (Ctrl-C stops it)").format(
             host=host, port=port
         )
         + "\n"
     )
-    code = subprocess.call(cmd, env=env)
+    sys.stderr.flush()
+    if os.name == "posix":
+        # The server takes this process's place: stopping `collsec dashboard`
+        # (Ctrl-C, SIGTERM, SIGKILL) stops the server, never leaving it behind.
+        os.execve(cmd[0], cmd, env)
+    code = subprocess.call(cmd, env=env)  # pragma: no cover - not POSIX
     if code not in (0, -2, 130):
         raise typer.Exit(code)
 
