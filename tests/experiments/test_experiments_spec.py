@@ -128,3 +128,10 @@ def test_changing_what_is_computed_changes_the_hash(tiny_spec) -> None:
 def test_bundled_examples_are_valid(name: str) -> None:
     p = plan(load_spec(name))
     assert len(p.cells) > 0
+
+
+def test_an_unknown_base_scenario_names_the_base_field(tiny_spec) -> None:
+    """Found by the slow fuzz run: `base: 0` said which scenario, not which field."""
+    with pytest.raises(UnknownNameError) as err:
+        plan(spec_from_data(tiny_spec(base="0")))
+    assert err.value.field == "base"

@@ -123,7 +123,7 @@ sc = load_scenario("default").replace(replications=1000, horizon=200)
 base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 r = simulate(sc, "as_specified", engine="numpy")
 with tempfile.TemporaryDirectory() as d:
-    Comparison({"as_specified": r}).write(Path(d), plots=False)
+    Comparison({"as_specified": r}).write(Path(d))
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 print(json.dumps({"used": peak - base, "estimate": estimate(sc).bytes}))
 """

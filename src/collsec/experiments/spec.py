@@ -452,7 +452,12 @@ class Plan:
 def _resolve_base(spec: SweepSpec) -> Scenario:
     if isinstance(spec.base, dict):
         return scenario_from_data(spec.base, source="base")
-    return load_scenario(spec.base)
+    try:
+        return load_scenario(spec.base)
+    except UnknownNameError as err:
+        if err.field is None:  # a name that is no scenario: the spec's field says where
+            err.field = "base"
+        raise
 
 
 _TABLE: dict[str, dict[str, Any]] | None = None
