@@ -84,3 +84,17 @@ def test_sensitivity_prints_indices_and_saves_a_plot(app, tmp_path: Path) -> Non
     assert "Sobol indices of war_rate" in res.stdout
     assert (out / "sobol_indices.png").stat().st_size > 0
     assert (out / "sobol_indices.csv").is_file()
+
+
+def test_sweep_ends_with_what_it_shows(app, tiny_spec, tmp_path: Path) -> None:
+    """The sweep's findings, from collsec.findings (issue 11; QA 13)."""
+    spec = tmp_path / "spec.yaml"
+    data = tiny_spec(regimes=["self_help", "collective_security"], replications=12)
+    spec.write_text(yaml.safe_dump(data), encoding="utf-8")
+    res = CliRunner().invoke(
+        app, ["sweep", str(spec), "--out", str(tmp_path / "o"), "--executor", "inline"]
+    )
+    assert res.exit_code == 0, res.output
+    assert "What this run shows" in res.stdout
+    assert "C13" in res.stdout
+    assert "C14" in res.stdout

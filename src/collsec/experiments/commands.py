@@ -140,6 +140,13 @@ def _summary(out: Path, report: SweepReport, p: Plan) -> None:
         name=p.spec.name, cells=len(p.cells), runs=report.rows_written, secs=report.seconds
     )
     _out().print(_table(df, title))
+    # What the sweep shows about the theory, computed by collsec.findings alone.
+    from collsec.findings import findings_from_sweep, print_findings
+    from collsec.scenario import scenario_from_data
+
+    found = findings_from_sweep(store.load_results(out), scenario_from_data(p.base, source="base"))
+    if found:
+        print_findings(found, _out())
     _err().print(_('results in {out}; query them with: collsec query {out} "SQL"').format(out=out))
 
 
