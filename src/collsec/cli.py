@@ -360,9 +360,11 @@ def summary_table(comparison: Comparison, meanings: bool = False) -> Table:
     """
     sc = comparison.scenario
     table = Table(
-        title=_("{scenario}: {reps} replications × {years} years (seed {seed})").format(
-            scenario=sc.name, reps=sc.replications, years=sc.horizon, seed=sc.seed
-        ),
+        title=(
+            _("{scenario}: {reps} replication × {years} years (seed {seed})")
+            if sc.replications == 1
+            else _("{scenario}: {reps} replications × {years} years (seed {seed})")
+        ).format(scenario=sc.name, reps=sc.replications, years=sc.horizon, seed=sc.seed),
         caption=_("mean over replications [95% interval of the mean]"),
     )
     table.add_column(_("metric"), style="bold", no_wrap=True)
