@@ -36,3 +36,16 @@ def test_one_replication_is_singular(tmp_path: Path) -> None:
 def test_the_data_group_names_every_source() -> None:
     shown = CliRunner().invoke(app, ["--help"], terminal_width=200)
     assert "COW, ICB, UNGA, TIES and UNSC" in shown.output
+
+
+def test_a_scenario_without_arrangement_says_it_runs_self_help(tmp_path: Path) -> None:
+    empty = tmp_path / "e.json"
+    empty.write_text("{}", encoding="utf-8")
+    args = ["run", str(empty), "--reps", "1", "--years", "2", "--engine", "numpy", "--no-plots"]
+    shown = CliRunner().invoke(app, [*args, "--out", str(tmp_path / "o")], terminal_width=300)
+    assert shown.exit_code == 0, shown.output
+    assert "unnamed has no arrangement" in shown.output
+    assert "(self-help)" in shown.output
+    bundled = ["run", "default", "--reps", "1", "--years", "2", "--engine", "numpy", "--no-plots"]
+    shown = CliRunner().invoke(app, [*bundled, "--out", str(tmp_path / "d")], terminal_width=300)
+    assert "no arrangement" not in shown.output
