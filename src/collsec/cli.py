@@ -360,9 +360,11 @@ def summary_table(comparison: Comparison, meanings: bool = False) -> Table:
     """
     sc = comparison.scenario
     table = Table(
-        title=_("{scenario}: {reps} replications × {years} years (seed {seed})").format(
-            scenario=sc.name, reps=sc.replications, years=sc.horizon, seed=sc.seed
-        ),
+        title=(
+            _("{scenario}: {reps} replication × {years} years (seed {seed})")
+            if sc.replications == 1
+            else _("{scenario}: {reps} replications × {years} years (seed {seed})")
+        ).format(scenario=sc.name, reps=sc.replications, years=sc.horizon, seed=sc.seed),
         caption=_("mean over replications [95% interval of the mean]"),
     )
     table.add_column(_("metric"), style="bold", no_wrap=True)
@@ -562,6 +564,14 @@ def run_cmd(
             field="--regime",
         )
     sc = _with_run_settings(scenario, reps, years, seed)
+    if regime == "as_specified" and not sc.arrangements:
+        # docs/model.md: self_help is the regime with no arrangement.
+        _note(
+            _(
+                "{name} has no arrangement: as specified, every state helps itself (self-help); "
+                "--regime collective_security or collective_defense builds the default ones"
+            ).format(name=sc.name)
+        )
     _execute(sc, [regime], engine, force, single=True, out=out, as_json=as_json, plots=not no_plots)
 
 

@@ -16,9 +16,18 @@ from typing import Any, TypeVar
 import typer
 from rich.console import Console
 from rich.text import Text
+from typer._click.exceptions import NoArgsIsHelpError, UsageError
 from typer.core import TyperCommand, TyperGroup
 
 from collsec.errors import CollsecError
+from collsec.helptext import (
+    HELP_OPTION_HELP,
+    OPTIONS_METAVAR,
+    SUBCOMMAND_METAVAR,
+    USAGE_PREFIX,
+    localise_typer,
+    translate_usage_message,
+)
 from collsec.i18n import _
 
 EXIT_USAGE = 2
@@ -69,17 +78,56 @@ def _translate_help(cmd: TyperCommand | TyperGroup) -> None:
     # typer builds the click objects each time the app runs, from the English
     # help marked with N_; translating here (not at import) honours the language
     # chosen before the run.
+    localise_typer()
     if cmd.help:
         cmd.help = _(cmd.help)
     if cmd.short_help:
         cmd.short_help = _(cmd.short_help)
+    if cmd.options_metavar:
+        cmd.options_metavar = _(OPTIONS_METAVAR)
     for param in cmd.params:
         text = getattr(param, "help", None)
         if text:
             setattr(param, "help", _(text))  # noqa: B010 - not every Parameter declares help
 
 
-class TranslatedCommand(TyperCommand):
+def _translated_usage_error(err: UsageError) -> UsageError:
+    # click words its usage errors in English; the same error, in the active
+    # language (once: an outer group sees the inner one's translation).
+    if isinstance(err, NoArgsIsHelpError) or getattr(err, "_collsec_translated", False):
+        return err
+    new = UsageError(translate_usage_message(err.format_message()), err.ctx)
+    new._collsec_translated = True  # type: ignore[attr-defined]
+    return new
+
+
+class _Localised:
+    """The usage line, the help option and the usage errors in the active language."""
+
+    def format_usage(self, ctx: Any, formatter: Any) -> None:
+        pieces = self.collect_usage_pieces(ctx)  # type: ignore[attr-defined]
+        formatter.write_usage(ctx.command_path, " ".join(pieces), prefix=_(USAGE_PREFIX))
+
+    def get_help_option(self, ctx: Any) -> Any:
+        option = super().get_help_option(ctx)  # type: ignore[misc]
+        if option is not None and option.help == HELP_OPTION_HELP:
+            option.help = _(HELP_OPTION_HELP)
+        return option
+
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().make_context(*args, **kwargs)  # type: ignore[misc]
+        except UsageError as err:
+            raise _translated_usage_error(err) from None
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)  # type: ignore[misc]
+        except UsageError as err:
+            raise _translated_usage_error(err) from None
+
+
+class TranslatedCommand(_Localised, TyperCommand):
     """A typer command whose help and option help are translated when it is built.
 
     Use as ``app.command("name", cls=TranslatedCommand, help=N_("..."))`` with
@@ -91,9 +139,11 @@ class TranslatedCommand(TyperCommand):
         _translate_help(self)
 
 
-class TranslatedGroup(TyperGroup):
+class TranslatedGroup(_Localised, TyperGroup):
     """A typer group whose help is translated when it is built (``typer.Typer(cls=...)``)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if self.subcommand_metavar == SUBCOMMAND_METAVAR:
+            self.subcommand_metavar = _(SUBCOMMAND_METAVAR)
         _translate_help(self)

@@ -898,6 +898,10 @@ def _parse_text(text: str, suffix: str, source: str) -> Any:
     return parse_structured(text, suffix, source, ScenarioError)
 
 
+_SUFFIXES = (".yaml", ".yml", ".toml", ".json")
+"""The suffixes of a scenario file."""
+
+
 def bundled_scenarios() -> list[str]:
     """Return the names of the scenarios shipped with collsec."""
     folder = resources.files("collsec") / "scenarios"
@@ -939,6 +943,9 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
         return scenario_from_data(
             _parse_text(text, ".yaml", f"{name_or_path}.yaml"), source=f"{name_or_path}.yaml"
         )
+    if not path.exists() and ("/" in str(name_or_path) or path.suffix.lower() in _SUFFIXES):
+        # A name that looks like a path is a file the user meant, not a bundled name.
+        raise ScenarioError(_("file not found"), source=str(name_or_path))
     if not path.exists():
         raise UnknownNameError(
             _("no scenario named {name!r}: not a file, and not one of {names}").format(

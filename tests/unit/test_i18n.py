@@ -364,10 +364,10 @@ def test_command_help_follows_the_language_chosen_at_run_time() -> None:
     set_language("id")
     shown = CliRunner().invoke(app, ["data", "--help"], terminal_width=200)
     assert shown.exit_code == 0
-    assert _("Correlates of War data: fetch and check.") in shown.output
+    assert _("Data of COW, ICB, UNGA, TIES and UNSC: fetch and check.") in shown.output
     set_language("en")
     shown = CliRunner().invoke(app, ["data", "--help"], terminal_width=200)
-    assert "Correlates of War data: fetch and check." in shown.output
+    assert "Data of COW, ICB, UNGA, TIES and UNSC: fetch and check." in shown.output
 
 
 @pytest.fixture

@@ -41,7 +41,7 @@ def register(app: typer.Typer) -> None:
     """Add the ``data`` command group to ``app``."""
     data_app = typer.Typer(
         cls=TranslatedGroup,
-        help=N_("Correlates of War data: fetch and check."),
+        help=N_("Data of COW, ICB, UNGA, TIES and UNSC: fetch and check."),
         no_args_is_help=True,
     )
 

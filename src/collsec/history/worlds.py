@@ -605,19 +605,28 @@ def historical_scenario(
     params = base or params_with(hp.overrides)
     notes: list[str] = []
     system = _quiet(data.system_members, year, notes=notes, what="system", data_dir=data_dir)
+    noted = len(notes)
     caps = _quiet(data.capabilities, year, notes=notes, what="capabilities", data_dir=data_dir)
     caps_year = caps.attrs.get("year")
     if hp.capability_lag:
         # The balance before the crisis: the crisis year's own figures carry
         # its mobilisation (docs/history.md). A state with no figures for the
-        # earlier year (new to the system) keeps its own year's.
-        before = _quiet(
-            data.capabilities,
-            year - hp.capability_lag,
-            notes=notes,
-            what="capabilities",
-            data_dir=data_dir,
-        )
+        # earlier year (new to the system) keeps its own year's. When the
+        # crisis year was already past the data, the lagged year's note would
+        # say the same substitution again: it is kept once.
+        lag_notes: list[str] = []
+        with warnings.catch_warnings():
+            if len(notes) > noted:
+                warnings.simplefilter("ignore", data.DataYearWarning)
+            before = _quiet(
+                data.capabilities,
+                year - hp.capability_lag,
+                notes=lag_notes,
+                what="capabilities",
+                data_dir=data_dir,
+            )
+        if len(notes) == noted:
+            notes.extend(lag_notes)
         fresh = caps[~caps["ccode"].isin(before["ccode"])]
         # Read before the concat, which drops attrs that differ between its inputs.
         caps_year = before.attrs.get("year")
