@@ -120,3 +120,12 @@ def test_a_book_row_past_the_data_warns_as_case_does(
     assert all(n in pred.description for n in pred.notes)
     inside = predict_case(Case(1950, "un", ("731",), "732"), data_dir=cow_dir, draws=20)
     assert inside.notes == []
+
+
+def test_removing_a_state_that_is_not_a_member_is_refused(runner: CliRunner, cow_dir: Path) -> None:
+    """QA 22: --remove-member of a non-member was accepted silently (the US in the League)."""
+    args = ["case", "--org", "league", "--year", "1935", "--aggressor", "325", "--victim", "530"]
+    res = runner.invoke(cli.app, [*args, "--remove-member", "2", "--data-dir", str(cow_dir)])
+    assert res.exit_code == 2, res.output
+    assert "not a member" in res.output
+    assert "remove_member" in res.output

@@ -340,6 +340,14 @@ def _setup(
         raise CollsecError(_("the victim cannot also be an aggressor"), field="victim")
     arr0 = sc.arrangements[0]
     assert isinstance(arr0.members, tuple)
+    outside = [c for c in remove_members if c not in arr0.members]
+    if outside:
+        raise CollsecError(
+            _("{codes} not a member of the {org} in {year}: nothing to remove").format(
+                codes=", ".join(outside), org=case.org, year=case.year
+            ),
+            field="remove_member",
+        )
     members = [c for c in arr0.members if c not in set(remove_members)]
     members += [c for c in add_members if c not in members]
     gps = tuple(c for c, g in zip(world.codes, world.great_power, strict=True) if g)
