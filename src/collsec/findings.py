@@ -142,8 +142,9 @@ CONTRASTS: tuple[_Contrast, ...] = (
     _Contrast(
         "C5/M1",
         N_(
-            "The overwhelming power of the coalition deters aggressors (M1); "
-            "without the great powers the League lacked it (C5)."
+            "A coalition of overwhelming power deters aggressors (M1; C5: the League, "
+            "without the great powers, lacked one): under self-help no coalition forms, "
+            "so this measures how many attacks the coalition deters."
         ),
         N_("attacks deterred per state-year, {regime} minus self-help"),
         "deterred_rate",
