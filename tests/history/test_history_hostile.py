@@ -129,3 +129,21 @@ def test_removing_a_state_that_is_not_a_member_is_refused(runner: CliRunner, cow
     assert res.exit_code == 2, res.output
     assert "not a member" in res.output
     assert "remove_member" in res.output
+
+
+def test_case_prints_its_labels_in_indonesian(runner: CliRunner, cow_dir: Path) -> None:
+    """QA 6: the outcome, action, role and rule words follow the language (JSON keeps codes)."""
+    from collsec.i18n import set_language
+
+    args = [*KOREA_ARGS, "--absent", "365", "--draws", "200", "--data-dir", str(cow_dir)]
+    set_language("id")
+    try:
+        res = runner.invoke(cli.app, ["case", *args])
+    finally:
+        set_language(None)
+    assert res.exit_code == 0, res.output
+    assert "aturan dewan" in res.stdout
+    assert "militer" in res.stdout
+    assert "menetapkan" in res.stdout
+    as_json = runner.invoke(cli.app, ["case", *args, "--json"])
+    assert json.loads(as_json.stdout)["rule"] == "council"

@@ -150,6 +150,29 @@ def _codes(text: str | None, option: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+_WORDS: dict[str, str] = {
+    "yes": N_("yes"),
+    "no": N_("no"),
+    "partial": N_("partial"),
+    "none": N_("none"),
+    "sanctions": N_("sanctions"),
+    "military": N_("military"),
+    "designates": N_("designates"),
+    "blocks": N_("blocks"),
+    "votes no": N_("votes no"),
+    "automatic": N_("automatic"),
+    "unanimity": N_("unanimity"),
+    "majority": N_("majority"),
+    "council": N_("council"),
+}
+"""The labels a prediction prints (outcomes, actions, roles, rules), in the active language."""
+
+
+def _word(label: str) -> str:
+    """``label`` in the active language (the JSON keeps the English codes)."""
+    return _(_WORDS[label]) if label in _WORDS else label
+
+
 def _fmt(v: float | None, digits: int = 2) -> str:
     return "-" if v is None else f"{v:.{digits}f}"
 
@@ -163,7 +186,7 @@ def _print_prediction(p: CasePrediction, console: Console) -> None:
                 year=c.year,
                 agg=";".join(c.aggressors),
                 vic=c.victim,
-                rule=p.rule,
+                rule=_word(p.rule),
                 m=p.members,
             ),
             style="bold",
@@ -176,14 +199,14 @@ def _print_prediction(p: CasePrediction, console: Console) -> None:
     t.add_column(_("probability"), justify="right")
     t.add_column(_("simulated share"), justify="right")
     prob = p.probabilities()
-    t.add_row(_("designated"), p.designated, _fmt(prob["designated"]), _fmt(p.p_designated))
+    t.add_row(_("designated"), _word(p.designated), _fmt(prob["designated"]), _fmt(p.p_designated))
     t.add_row(
         _("action"),
-        p.action,
-        " / ".join(f"{k} {_fmt(v)}" for k, v in prob["action"].items()),
-        " / ".join(f"{k} {_fmt(v)}" for k, v in p.p_action.items()),
+        _word(p.action),
+        " / ".join(f"{_word(k)} {_fmt(v)}" for k, v in prob["action"].items()),
+        " / ".join(f"{_word(k)} {_fmt(v)}" for k, v in p.p_action.items()),
     )
-    t.add_row(_("reversed"), p.reversed, _fmt(p.p_reversed), _fmt(p.p_reversed))
+    t.add_row(_("reversed"), _word(p.reversed), _fmt(p.p_reversed), _fmt(p.p_reversed))
     t.caption = (
         _("probability: calibrated on the crises to 1999; simulated share: the draws")
         if p.calibrated is not None
@@ -214,7 +237,7 @@ def _print_prediction(p: CasePrediction, console: Console) -> None:
             _("yes") if x["permanent"] else "",
             _fmt(x["seated"]),
             _fmt(x["p_yes"]),
-            x["role"],
+            _word(x["role"]),
         )
     rest = len(p.votes) - len(shown)
     if rest > 0:
