@@ -113,18 +113,30 @@ def test_the_command_line_refuses_a_huge_run_before_simulating(
 
 
 CHILD = r"""
-import json, resource, tempfile
+import json, tempfile
 from pathlib import Path
 from collsec.api import simulate
 from collsec.budget import estimate, FIXED_BYTES
 from collsec.results import Comparison
 from collsec.scenario import load_scenario
+
+
+def status(key):
+    # This process's own memory (VmRSS now, VmHWM its peak): getrusage's
+    # ru_maxrss can carry the parent's peak across fork and exec, which made
+    # a large test runner look like a run that used nothing.
+    for line in open("/proc/self/status"):
+        if line.startswith(key + ":"):
+            return int(line.split()[1]) * 1024
+    raise SystemExit("no " + key)
+
+
 sc = load_scenario("default").replace(replications=1000, horizon=200)
-base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+base = status("VmRSS")
 r = simulate(sc, "as_specified", engine="numpy")
 with tempfile.TemporaryDirectory() as d:
     Comparison({"as_specified": r}).write(Path(d))
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+peak = status("VmHWM")
 print(json.dumps({"used": peak - base, "estimate": estimate(sc).bytes}))
 """
 
