@@ -147,3 +147,14 @@ def test_case_prints_its_labels_in_indonesian(runner: CliRunner, cow_dir: Path) 
     assert "menetapkan" in res.stdout
     as_json = runner.invoke(cli.app, ["case", *args, "--json"])
     assert json.loads(as_json.stdout)["rule"] == "council"
+
+
+def test_an_empty_case_book_file_says_it_is_empty(runner: CliRunner, tmp_path: Path) -> None:
+    """QA 10: a zero-byte book was reported as a missing 'id' column."""
+    book = tmp_path / "empty.csv"
+    book.write_text("", encoding="utf-8")
+    res = runner.invoke(cli.app, ["cases", "evaluate", str(book)])
+    assert res.exit_code == 2, res.output
+    assert "empty.csv" in res.output
+    assert "is empty" in res.output
+    assert "missing column" not in res.output

@@ -163,6 +163,13 @@ def read_case_book(path: Path | str) -> list[BookRow]:
         with open(path, newline="", encoding="utf-8") as fh:
             reader = csv.DictReader(fh)
             header = reader.fieldnames or []
+            if not header:
+                raise CollsecError(
+                    _(
+                        "is empty: a case book needs a header row ({need}) and one row per case"
+                    ).format(need=", ".join(REQUIRED)),
+                    source=source,
+                )
             missing = [c for c in REQUIRED if c not in header]
             if missing:
                 raise CollsecError(
