@@ -33,9 +33,13 @@ import errno
 import os
 import secrets
 import shutil
+import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
+
+from collsec.errors import CollsecError
+from collsec.i18n import _
 
 TEMP_SUFFIX = ".collsec-tmp"
 """Ends the name of every temporary file or folder written here."""
@@ -115,6 +119,34 @@ def save_figure(fig: Any, path: Path, **kwargs: Any) -> Path:
     """Save a Matplotlib figure atomically (the format taken from ``path``'s suffix)."""
     fmt = kwargs.pop("format", None) or Path(path).suffix.lstrip(".") or "png"
     return replace_into(path, lambda tmp: fig.savefig(tmp, format=fmt, **kwargs))
+
+
+def check_writable(folder: Path) -> None:
+    """Refuse a folder that cannot be written, before any work is done.
+
+    Creates and removes a temporary file in the folder, or in its nearest
+    existing parent when it does not exist yet (nothing is left behind): only
+    an actual write tells a read-only disk, a path under a file, or a folder
+    without permission.
+
+    Raises
+    ------
+    CollsecError
+        If no file can be written there.
+    """
+    probe = folder
+    while not probe.exists() and probe != probe.parent:
+        probe = probe.parent
+    try:
+        if not probe.is_dir():
+            raise NotADirectoryError(20, _("{path} is not a folder").format(path=probe))
+        with tempfile.TemporaryFile(dir=probe):
+            pass
+    except OSError as err:
+        raise CollsecError(
+            _("cannot write the results here: {reason}").format(reason=err.strerror or err),
+            source=str(folder),
+        ) from None
 
 
 def remove_temporaries(folder: Path) -> list[Path]:

@@ -86,7 +86,7 @@ from collsec import __version__, budget
 from collsec.api import check_engine
 from collsec.api import compare as api_compare
 from collsec.api import simulate as api_simulate
-from collsec.atomic import INCOMPLETE, staged_folder
+from collsec.atomic import INCOMPLETE, check_writable, staged_folder
 from collsec.console import (
     EXIT_INTERRUPTED,
     EXIT_USAGE,
@@ -256,36 +256,6 @@ def prepare_output(out: Path | None, scenario_name: str, marker: str = COLLSEC_M
             source=str(out),
         )
     return out
-
-
-def check_writable(folder: Path) -> None:
-    """Refuse a folder that cannot be written, before any work is done.
-
-    Creates and removes a temporary file in the folder, or in its nearest
-    existing parent when it does not exist yet (nothing is left behind): only
-    an actual write tells a read-only disk, a path under a file, or a folder
-    without permission.
-
-    Raises
-    ------
-    CollsecError
-        If no file can be written there.
-    """
-    import tempfile
-
-    probe = folder
-    while not probe.exists() and probe != probe.parent:
-        probe = probe.parent
-    try:
-        if not probe.is_dir():
-            raise NotADirectoryError(20, _("{path} is not a folder").format(path=probe))
-        with tempfile.TemporaryFile(dir=probe):
-            pass
-    except OSError as err:
-        raise CollsecError(
-            _("cannot write the results here: {reason}").format(reason=err.strerror or err),
-            source=str(folder),
-        ) from None
 
 
 def _known_outputs() -> set[str]:

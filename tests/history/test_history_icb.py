@@ -390,7 +390,7 @@ def test_command_unwritable_output_exits_2(shared: Path, tmp_path: Path) -> None
         _app(), ["cases", "from-icb", "--data-dir", str(shared), "-o", str(blocker / "b.csv")]
     )
     assert res.exit_code == 2
-    assert "cannot write the file" in res.output
+    assert "cannot write the results here" in res.output
 
 
 @pytest.mark.slow

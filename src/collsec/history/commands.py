@@ -467,7 +467,8 @@ def validate_cmd(
     similarity: str | None = _VALIDATE_SIMILARITY,
 ) -> None:
     """Simulate from 1920 (League) and 1946 (UN) and compare with the COW record."""
-    from collsec.cli import check_writable, prepare_output
+    from collsec.atomic import check_writable
+    from collsec.cli import prepare_output
     from collsec.history.validate import SPANS, plot_ccdf, validate
 
     if not 1 <= reps <= MAX_VALIDATE_REPS:

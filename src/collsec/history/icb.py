@@ -31,8 +31,7 @@ year or states. docs/history.md ("The ICB case book") gives it in full:
 from __future__ import annotations
 
 import csv
-import errno
-import os
+import io
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -43,6 +42,7 @@ from typing import Any
 import pandas as pd
 
 from collsec import data
+from collsec.atomic import write_text
 from collsec.data.gwcow import NO_COW, NON_STATE, gw_to_cow
 from collsec.errors import CollsecError
 from collsec.history.agenda import ICB_COLUMNS, onset_codes
@@ -56,7 +56,6 @@ __all__ = [
     "VIOLENT",
     "IcbBook",
     "build_icb_book",
-    "check_writable",
     "icb_case_book",
     "organisation_of",
     "recorded_response",
@@ -462,32 +461,17 @@ def icb_case_book(
 
 
 def _write_csv(path: Path, columns: Iterable[str], rows: Iterable[dict[str, Any]]) -> None:
+    buf = io.StringIO(newline="")
+    w = csv.DictWriter(buf, fieldnames=list(columns), extrasaction="ignore")
+    w.writeheader()
+    w.writerows(rows)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("w", newline="", encoding="utf-8") as fh:
-            w = csv.DictWriter(fh, fieldnames=list(columns), extrasaction="ignore")
-            w.writeheader()
-            w.writerows(rows)
+        write_text(path, buf.getvalue())
     except OSError as err:
         raise CollsecError(
-            _("cannot write the file: {reason}").format(reason=err.strerror), source=str(path)
-        ) from None
-
-
-def check_writable(path: Path | str) -> None:
-    """Fail early, before the book is built, when ``path``'s folder cannot be written."""
-    folder = Path(path).parent
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as err:
-        raise CollsecError(
-            _("cannot write the file: {reason}").format(reason=err.strerror), source=str(path)
-        ) from None
-    if not os.access(folder, os.W_OK):
-        raise CollsecError(
-            _("cannot write the file: {reason}").format(reason=os.strerror(errno.EACCES)),
+            _("cannot write the file: {reason}").format(reason=err.strerror or err),
             source=str(path),
-        )
+        ) from None
 
 
 def write_icb_book(book: IcbBook, path: Path | str) -> Path:

@@ -13,8 +13,9 @@ from pathlib import Path
 import typer
 from rich.text import Text
 
+from collsec.atomic import check_writable
 from collsec.console import TranslatedCommand, guarded, stderr_console
-from collsec.history.icb import REASONS, check_writable, icb_case_book, write_icb_book
+from collsec.history.icb import REASONS, icb_case_book, write_icb_book
 from collsec.i18n import N_, _
 
 _DATA_DIR = typer.Option(
@@ -37,7 +38,7 @@ def from_icb_cmd(
     last: int | None = _TO,
 ) -> None:
     """Write a case book of the ICB crises with a state aggressor and a state victim."""
-    check_writable(output)
+    check_writable(Path(output).parent)
     book = icb_case_book(data_dir, first=first, last=last)
     side = write_icb_book(book, output)
     err = stderr_console()
