@@ -128,7 +128,7 @@ class CasePrediction:
         """The labels read from the simulated shares alone (before calibration)."""
         return {
             "designated": "yes" if self.p_designated >= 0.5 else "no",
-            "action": _argmax_action(self.p_action),
+            "action": argmax_action(self.p_action),
         }
 
     def labels(self) -> dict[str, str]:
@@ -188,7 +188,8 @@ def check_draws(draws: int, option: str) -> int:
     return int(draws)
 
 
-def _argmax_action(p: dict[str, float]) -> str:
+def argmax_action(p: dict[str, float]) -> str:
+    """The most probable action; a tie goes to the milder one (``ACTIONS`` order)."""
     return max(ACTIONS, key=lambda a: (p[a], -ACTIONS.index(a)))
 
 
@@ -483,7 +484,7 @@ def predict_case(
     inputs, input_notes = _data_inputs(case, world, arrs[0], power0, agg_idx, vic_idx, data_dir)
     calibrated = _calibrate(hp, p_des, p_act, inputs)
     src_des = p_des if calibrated is None else float(calibrated["designated"])
-    action = _argmax_action(p_act if calibrated is None else calibrated["action"])
+    action = argmax_action(p_act if calibrated is None else calibrated["action"])
     if p_rev >= hp.reversed_high:
         rev = "yes"
     elif p_rev >= hp.reversed_low:

@@ -29,7 +29,14 @@ from collsec.history.calibration import (
     model_inputs,
     variant_of,
 )
-from collsec.history.cases import ACTIONS, REVERSALS, Case, CasePrediction, predict_case
+from collsec.history.cases import (
+    ACTIONS,
+    REVERSALS,
+    Case,
+    CasePrediction,
+    argmax_action,
+    predict_case,
+)
 from collsec.history.scores import base_rates, binary, scores
 from collsec.history.worlds import ORGS, HistoryParams
 from collsec.i18n import _
@@ -517,7 +524,7 @@ def evaluate_book(
         pred = preds[i]
         labels = {
             "designated": "yes" if pd_ >= 0.5 else "no",
-            "action": max(ACTIONS, key=lambda a: (pa[a], -ACTIONS.index(a))),
+            "action": argmax_action(pa),
             "reversed": pred.reversed,
         }
         correct = {c: labels[c] == row.recorded[c] for c in OUTCOMES}
