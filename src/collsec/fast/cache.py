@@ -8,7 +8,9 @@ cache folder where that is not writable). Three things here:
   process, or in the cache for these sources).
 - :func:`warm` compiles it now; :func:`start_background_warm` does so in a
   detached process, once (a lock file keeps a second one from starting), so
-  that a first run need not wait. numba writes every cache file to a temporary
+  that a first run need not wait; :func:`warm_in_foreground` (``collsec
+  warm``) does so in this process under the same lock, waiting for a
+  background compilation rather than compiling twice. numba writes every cache file to a temporary
   name and renames it into place, so a process killed while compiling leaves
   no half-written entry: the next run compiles again or loads a whole one.
 - The cache of a kernel is keyed on its own file only, while the kernels
@@ -25,6 +27,8 @@ import math
 import os
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +68,11 @@ def _cache_dir() -> Path | None:
         return Path(dispatcher._cache._cache_path)
     except Exception:  # pragma: no cover - numba internals
         return None
+
+
+def cache_folder() -> Path | None:
+    """The folder numba keeps the compiled engine in (None without numba)."""
+    return _cache_dir()
 
 
 def _sources_stamp() -> str:
@@ -190,17 +199,46 @@ def start_background_warm() -> bool:
     return True
 
 
-def warm_once() -> int:
-    """The background process: compile under the lock, or leave it to the holder."""
+def _warm_locked(*, wait: bool, on_wait: Callable[[], None] | None, poll: float) -> bool:
+    """Compile (or load) the engine here, holding the lock; False if left to its holder."""
     path = _lock_path()
     lock = _try_lock(path) if path is not None else None
     if path is not None and lock is None:
-        return 0
+        if not wait:
+            return False
+        if on_wait is not None:
+            on_wait()
+        while lock is None:  # the holder lets go when it has compiled, or when it dies
+            time.sleep(poll)
+            lock = _try_lock(path)
     try:
         warm()
     finally:
         if lock is not None:
             lock.close()
+    return True
+
+
+def warm_in_foreground(on_wait: Callable[[], None] | None = None, poll: float = 0.5) -> None:
+    """Compile the engine now, in this process, under the lock (``collsec warm``).
+
+    If another process holds the lock (a background compilation), waits for it
+    to let go and then loads what it cached, so the engine is not compiled
+    twice at once; if that process died first, compiles it here.
+
+    Parameters
+    ----------
+    on_wait
+        Called once, before waiting, if another process holds the lock.
+    poll
+        Seconds between two tries of the lock while waiting.
+    """
+    _warm_locked(wait=True, on_wait=on_wait, poll=poll)
+
+
+def warm_once() -> int:
+    """The background process: compile under the lock, or leave it to the holder."""
+    _warm_locked(wait=False, on_wait=None, poll=0.0)
     return 0
 
 
