@@ -102,7 +102,7 @@ Notify = Callable[[str], None]
 
 _WARMING = N_(
     "The compiled engine is compiling in the background, once (a minute or two); "
-    "until it is ready, runs use the NumPy engine."
+    "until it is ready, runs use the NumPy engine (or run `collsec warm` to wait for it)."
 )
 
 

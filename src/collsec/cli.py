@@ -15,6 +15,10 @@ Commands
     Every parameter with its default, range and meaning, read from the
     scenario schema (:func:`collsec.scenario.parameter_table`), never declared
     twice; the meaning (the English Field description) is translated when shown.
+``collsec warm [--json]``
+    Compile the compiled engine now, in the foreground (or wait for the
+    background compilation a first ``auto`` run started), under the lock of
+    :mod:`collsec.fast.cache`.
 ``collsec version``
     The package version.
 
@@ -63,6 +67,7 @@ import json
 import math
 import re
 import sys
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
@@ -74,6 +79,7 @@ from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
     Progress,
+    SpinnerColumn,
     TaskProgressColumn,
     TextColumn,
     TimeElapsedColumn,
@@ -312,6 +318,33 @@ def progress_bar(total: int, description: str) -> Iterator[Callable[[int], None]
             bar.advance(task, done)
 
         yield advance
+
+
+class Spinner:
+    """A spinner with the elapsed time on stderr (:func:`spinner`), for work of unknown length."""
+
+    def __init__(self, bar: Progress, task: Any) -> None:
+        self._bar, self._task = bar, task
+
+    def describe(self, text: str) -> None:
+        """Change the words beside the spinner."""
+        self._bar.update(self._task, description=text)
+
+    def note(self, text: str) -> None:
+        """Print a line on stderr above the spinner."""
+        self._bar.console.print(Text(text))
+
+
+@contextmanager
+def spinner(description: str) -> Iterator[Spinner]:
+    """A spinner and the elapsed time on stderr, gone when the work ends."""
+    columns = (
+        SpinnerColumn(),
+        TextColumn("{task.description}", markup=False),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=_stderr(), transient=True) as bar:
+        yield Spinner(bar, bar.add_task(description, total=None))
 
 
 def _fmt(v: float | None) -> str:
@@ -653,6 +686,67 @@ def params_cmd(
 def version_cmd() -> None:
     """Print the collsec version."""
     sys.stdout.write(f"collsec {__version__}\n")
+
+
+@app.command(
+    "warm",
+    cls=TranslatedCommand,
+    help=N_(
+        "Compile the compiled engine now, in the foreground (once per install, a minute or "
+        "two), or wait for the background compilation to finish."
+    ),
+)
+def warm_cmd(as_json: bool = typer.Option(False, "--json", help=N_("Print JSON."))) -> None:
+    """Compile the compiled engine now, or wait for the background compilation to finish."""
+    from collsec import fast  # imports numba: here, not at every command's start
+
+    if not fast.HAVE_NUMBA:
+        raise CollsecError(_('the compiled engine needs numba: pip install "collsec[fast]"'))
+    from collsec.fast import cache
+
+    start = time.monotonic()
+    ready = fast.is_ready()
+    waited = False
+    if not ready:
+        with spinner(_("Compiling the compiled engine (a minute or two)")) as spin:
+
+            def waiting() -> None:
+                nonlocal waited
+                waited = True
+                spin.note(
+                    _(
+                        "A background compilation is under way: waiting for it "
+                        "rather than compiling twice."
+                    )
+                )
+                spin.describe(_("Waiting for the background compilation"))
+
+            # The lock of collsec.fast.cache: never two compilations at once.
+            cache.warm_in_foreground(on_wait=waiting)
+    seconds = time.monotonic() - start
+    folder = cache.cache_folder()
+    if as_json:
+        data = {
+            "engine": "compiled",
+            "ready": True,
+            "seconds": round(seconds, 2),
+            "cache": None if folder is None else str(folder),
+        }
+        sys.stdout.write(json.dumps(data) + "\n")
+        sys.stdout.flush()
+        return
+    where = str(folder) if folder is not None else _("numba's cache folder")
+    if ready:
+        line = _("The compiled engine is ready (cached in {folder}).").format(folder=where)
+    elif waited:
+        line = _(
+            "The compiled engine is ready: the background compilation finished after "
+            "{seconds:.0f} s more, cached in {folder}."
+        ).format(seconds=seconds, folder=where)
+    else:
+        line = _("The compiled engine is ready: compiled in {seconds:.0f} s, cached in {folder}.")
+        line = line.format(seconds=seconds, folder=where)
+    _stdout().print(Text(line), soft_wrap=True)
 
 
 # --------------------------------------------------------------------------- extensions
