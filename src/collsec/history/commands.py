@@ -39,7 +39,7 @@ from collsec.history.evaluate import (
     trust_sentence,
 )
 from collsec.history.icb_command import register as register_from_icb
-from collsec.history.worlds import load_history_params
+from collsec.history.worlds import describe_data_years, load_history_params
 from collsec.i18n import N_, _
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -192,7 +192,9 @@ def _print_prediction(p: CasePrediction, console: Console) -> None:
             style="bold",
         )
     )
-    console.print(Text(p.description, style="dim"))
+    # The years in the active language; the notes (which the description also
+    # holds) once, below the prediction.
+    console.print(Text(describe_data_years(c.org, c.year, list(p.data_years.items())), style="dim"))
     t = Table(title=_("Prediction"))
     t.add_column(_("outcome"))
     t.add_column(_("predicted"))
