@@ -127,7 +127,7 @@ class _Localised:
     """The usage line, the help option and the usage errors in the active language."""
 
     def format_usage(self, ctx: Any, formatter: Any) -> None:
-        pieces = self.collect_usage_pieces(ctx)  # type: ignore[attr-defined]
+        pieces = self.collect_usage_pieces(ctx)
         formatter.write_usage(ctx.command_path, " ".join(pieces), prefix=_(USAGE_PREFIX))
 
     def collect_usage_pieces(self, ctx: Any) -> list[str]:
