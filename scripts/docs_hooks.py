@@ -21,6 +21,7 @@ against the app.
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -61,6 +62,18 @@ def _commands(group: Any, ctx: Any, path: list[str]) -> list[tuple[list[str], An
     return out
 
 
+def _typer_marks(help_text: str) -> str:
+    """typer's ``[default: X]`` and ``[required]`` (its own English) as ``--help`` says them."""
+    from collsec.i18n import _
+
+    said = re.sub(
+        r"\[default: (?P<value>.*)\]$",
+        lambda m: _("[default: {value}]").format(value=m["value"]),
+        help_text,
+    )
+    return said.replace("[required]", _("[required]"))
+
+
 def _params_table(cmd: Any, ctx: Any, header: str) -> list[str]:
     """Arguments and options as ``--help`` describes them (name, meaning, default)."""
     rows = []
@@ -71,7 +84,7 @@ def _params_table(cmd: Any, ctx: Any, header: str) -> list[str]:
         if record is None:
             continue
         name, help_text = record
-        rows.append(f"| {_md_cell(f'`{name}`')} | {_md_text(help_text)} |")
+        rows.append(f"| {_md_cell(f'`{name}`')} | {_md_text(_typer_marks(help_text))} |")
     if not rows:
         return []
     return [header, "|---|---|", *rows, ""]
@@ -128,13 +141,18 @@ def cli_markdown(lang: str = "en") -> str:
 
     text = CLI_TEXT[lang]
     other = "cli.md" if lang == "id" else "cli.id.md"
+    # The whole page is rendered in ``lang``: the usage line and the type
+    # column are said in the language when they are shown, not when built.
     set_language(lang)
     try:
-        root = typer.main.get_command(app)
-        ctx = root.make_context("collsec", [], resilient_parsing=True)
-        commands = _commands(root, ctx, [])
+        return _cli_page(typer.main.get_command(app), text, other)
     finally:
         set_language(None)
+
+
+def _cli_page(root: Any, text: dict[str, str], other: str) -> str:
+    ctx = root.make_context("collsec", [], resilient_parsing=True)
+    commands = _commands(root, ctx, [])
     lines = [
         f"# {text['title']}",
         "",

@@ -17,7 +17,7 @@ import typer
 from rich.console import Console
 from rich.text import Text
 from typer._click.exceptions import NoArgsIsHelpError, UsageError
-from typer.core import TyperCommand, TyperGroup
+from typer.core import TyperArgument, TyperCommand, TyperGroup
 
 from collsec.errors import CollsecError
 from collsec.helptext import (
@@ -25,8 +25,11 @@ from collsec.helptext import (
     OPTIONS_METAVAR,
     SUBCOMMAND_METAVAR,
     USAGE_PREFIX,
+    argument_name,
     localise_typer,
+    translate_type_label,
     translate_usage_message,
+    translate_usage_piece,
 )
 from collsec.i18n import _
 
@@ -89,6 +92,25 @@ def _translate_help(cmd: TyperCommand | TyperGroup) -> None:
         text = getattr(param, "help", None)
         if text:
             setattr(param, "help", _(text))  # noqa: B010 - not every Parameter declares help
+        if isinstance(param, TyperArgument) and param.metavar is None and param.name:
+            shown = argument_name(param.name)
+            if shown != param.name:  # keeps typer's own ``names...`` in English
+                param.metavar = shown
+        _translate_type(param)
+
+
+def _translate_type(param: Any) -> None:
+    # typer's type column (<int>, <bool>) is computed from the annotation when
+    # help is shown; this parameter's own copy says it in the active language.
+    typer_type = getattr(param, "display_type_rich", None)
+    if typer_type is None or getattr(typer_type, "_collsec_translated", False):
+        return
+
+    def display_type_rich(ctx: Any) -> str | None:
+        return translate_type_label(typer_type(ctx))
+
+    display_type_rich._collsec_translated = True  # type: ignore[attr-defined]
+    setattr(param, "display_type_rich", display_type_rich)  # noqa: B010 - this instance only
 
 
 def _translated_usage_error(err: UsageError) -> UsageError:
@@ -105,13 +127,19 @@ class _Localised:
     """The usage line, the help option and the usage errors in the active language."""
 
     def format_usage(self, ctx: Any, formatter: Any) -> None:
-        pieces = self.collect_usage_pieces(ctx)  # type: ignore[attr-defined]
+        pieces = self.collect_usage_pieces(ctx)
         formatter.write_usage(ctx.command_path, " ".join(pieces), prefix=_(USAGE_PREFIX))
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        pieces = super().collect_usage_pieces(ctx)  # type: ignore[misc]
+        return [translate_usage_piece(piece) for piece in pieces]
 
     def get_help_option(self, ctx: Any) -> Any:
         option = super().get_help_option(ctx)  # type: ignore[misc]
         if option is not None and option.help == HELP_OPTION_HELP:
             option.help = _(HELP_OPTION_HELP)
+        if option is not None:
+            _translate_type(option)
         return option
 
     def make_context(self, *args: Any, **kwargs: Any) -> Any:

@@ -452,12 +452,27 @@ def _page(title: str, sections: Sequence[tuple[str, str]], subtitle: str = "") -
     )
 
 
+_MEMBERS: dict[str, str] = {
+    "all": N_("every state"),
+    "all_but_great_powers": N_("every state but the great powers"),
+}
+"""An arrangement's membership keyword in words (a list of codes is shown as it is)."""
+
+
+def _members_label(members: str | Sequence[str]) -> str:
+    if isinstance(members, str):
+        return _(_MEMBERS[members]) if members in _MEMBERS else members
+    return ", ".join(members)
+
+
 def _scenario_html(sc: Scenario) -> str:
+    # The arrangement's name is the scenario's own (data); its kind and its
+    # membership keyword are the program's words, in the report's language.
     rows = [
         [
             f"<td>{_e(a.name)}</td>",
-            f"<td>{_e(a.kind)}</td>",
-            f"<td>{_e(a.members if isinstance(a.members, str) else ', '.join(a.members))}</td>",
+            f"<td>{_e(regime_label(a.kind))}</td>",
+            f"<td>{_e(_members_label(a.members))}</td>",
         ]
         for a in sc.arrangements
     ]

@@ -113,6 +113,11 @@ def test_the_indonesian_command_line_page_uses_the_catalog() -> None:
     finally:
         set_language(None)
     assert "counterfactual: add a member" not in page
+    # typer's own words too, as `COLLSEC_LANG=id collsec run --help` says them (QA).
+    assert "collsec run [OPSI] skenario\n" in page
+    assert "`--reps <bilangan bulat>`" in page
+    for english in ("{scenario}", "{skenario}", "<str>", "<int>", "[required]", "[default:"):
+        assert english not in page, english
 
 
 def test_the_command_line_page_follows_a_new_command() -> None:

@@ -84,6 +84,27 @@ def test_sensitivity_prints_indices_and_saves_a_plot(app, tmp_path: Path) -> Non
     assert "Sobol indices of war_rate" in res.stdout
     assert (out / "sobol_indices.png").stat().st_size > 0
     assert (out / "sobol_indices.csv").is_file()
+    # sobol_spec.yaml has 8 base samples: one line says so, with the number to use.
+    warned = [line for line in res.stderr.splitlines() if "base samples" in line]
+    assert warned == [
+        "only 8 base samples (design.samples): Sobol indices this few are mostly noise; "
+        "use at least 512"
+    ]
+
+
+def test_sensitivity_warns_about_few_samples_in_indonesian(app, tmp_path: Path) -> None:
+    from collsec.i18n import set_language
+
+    args = ["sensitivity", str(HERE / "sobol_spec.yaml"), "--out", str(tmp_path / "s")]
+    set_language("id")
+    try:
+        res = CliRunner().invoke(app, [*args, "--executor", "inline"], terminal_width=250)
+    finally:
+        set_language(None)
+    assert res.exit_code == 0, res.output
+    assert "hanya 8 sampel dasar (design.samples)" in res.stderr
+    assert "gunakan setidaknya 512" in res.stderr
+    assert "base samples" not in res.stderr
 
 
 def test_sweep_ends_with_what_it_shows(app, tiny_spec, tmp_path: Path) -> None:

@@ -13,7 +13,14 @@ import numpy as np
 import pytest
 
 from collsec.experiments import load_spec, plan, run_sweep, spec_from_data
-from collsec.experiments.sensitivity import COLUMNS, analyze, check_sobol, save_plot
+from collsec.experiments.sensitivity import (
+    COLUMNS,
+    RECOMMENDED_SAMPLES,
+    analyze,
+    check_sobol,
+    few_samples_warning,
+    save_plot,
+)
 from collsec.experiments.spec import SpecError
 
 HERE = Path(__file__).resolve().parent
@@ -45,3 +52,20 @@ def test_sobol_indices_match_the_stored_values(tmp_path: Path) -> None:
 def test_sensitivity_needs_a_sobol_design(tiny_spec) -> None:
     with pytest.raises(SpecError, match="needs design kind 'sobol'"):
         check_sobol(plan(spec_from_data(tiny_spec())))
+
+
+@pytest.mark.parametrize(
+    ("samples", "warned"),
+    [(8, True), (RECOMMENDED_SAMPLES // 2, True), (RECOMMENDED_SAMPLES, False)],
+)
+def test_a_design_with_few_base_samples_is_warned(tiny_spec, samples: int, warned: bool) -> None:
+    spec = spec_from_data(tiny_spec(design={"kind": "sobol", "samples": samples}))
+    said = few_samples_warning(plan(spec))
+    assert (said is not None) == warned
+    if said is not None:
+        assert f"only {samples} base samples" in said
+        assert f"at least {RECOMMENDED_SAMPLES}" in said
+
+
+def test_a_design_that_is_not_sobol_is_not_warned_about_samples(tiny_spec) -> None:
+    assert few_samples_warning(plan(spec_from_data(tiny_spec()))) is None

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
+import typer
 from typer.testing import CliRunner
 
 from collsec.cli import app
-from collsec.helptext import translate_usage_message
+from collsec.helptext import translate_type_label, translate_usage_message
 from collsec.i18n import set_language
 
 
@@ -18,7 +20,17 @@ def english_after() -> Iterator[None]:
     set_language(None)
 
 
-ENGLISH_HELP = ("Usage:", "Options", "Arguments", "[required]", "[default:", "Show this message")
+ENGLISH_HELP = (
+    "Usage:",
+    "Options",
+    "Arguments",
+    "[required]",
+    "[default:",
+    "Show this message",
+    "{scenario}",
+    "scenario      <str>",
+    "<bool>",
+)
 
 
 def test_help_panels_and_usage_are_in_indonesian() -> None:
@@ -33,6 +45,64 @@ def test_help_panels_and_usage_are_in_indonesian() -> None:
     group = CliRunner().invoke(app, ["--help"], terminal_width=200)
     assert "Perintah" in group.output
     assert "PERINTAH [ARG]..." in group.output
+
+
+def _command_paths() -> list[list[str]]:
+    paths: list[list[str]] = []
+    todo: list[tuple[list[str], typer.core.TyperGroup | typer.core.TyperCommand]] = [
+        ([], typer.main.get_command(app))
+    ]
+    while todo:
+        path, cmd = todo.pop()
+        paths.append(path)
+        todo += [([*path, n], c) for n, c in getattr(cmd, "commands", {}).items()]
+    return sorted(paths)
+
+
+TYPER_WORDS = re.compile(r"<(str|int|float|bool|path|file|dir|list\[\w+\])>|\{\w+\}| range>")
+"""typer's own type names and braces around a required argument (``{scenario}``)."""
+
+
+@pytest.mark.parametrize("path", _command_paths(), ids=lambda p: " ".join(p) or "collsec")
+def test_no_command_help_shows_typers_english_types_or_braces(path: list[str]) -> None:
+    set_language("id")
+    shown = CliRunner().invoke(app, [*path, "--help"], terminal_width=250)
+    assert shown.exit_code == 0
+    assert TYPER_WORDS.findall(shown.output) == []
+    assert "<ya/tidak>" in shown.output  # --help itself
+
+
+def test_arguments_are_named_in_indonesian_in_usage_panel_and_errors() -> None:
+    set_language("id")
+    shown = CliRunner().invoke(app, ["run", "--help"], terminal_width=200)
+    assert "collsec run [OPSI] skenario" in shown.output
+    assert "skenario      <teks>" in shown.output
+    optional = CliRunner().invoke(app, ["data", "fetch", "--help"], terminal_width=200)
+    assert "[OPSI] [nama]..." in optional.output
+    missing = CliRunner().invoke(app, ["run"], terminal_width=200)
+    assert missing.exit_code == 2
+    assert "Argumen 'skenario' belum diberikan." in missing.output
+
+
+@pytest.mark.parametrize(
+    ("typer_label", "indonesian"),
+    [
+        ("<int>", "<bilangan bulat>"),
+        ("<list[str]>", "<daftar[teks]>"),
+        ("<int range>", "<bilangan bulat dalam rentang>"),
+        ("<dir>", "<folder>"),
+        ("<cinc|usable>", "<cinc|usable>"),
+        ("<unknown>", "<unknown>"),
+        (None, None),
+    ],
+)
+def test_type_labels_are_translated_and_choices_kept(
+    typer_label: str | None, indonesian: str | None
+) -> None:
+    set_language("en")
+    assert translate_type_label(typer_label) == typer_label
+    set_language("id")
+    assert translate_type_label(typer_label) == indonesian
 
 
 def test_english_help_is_typers_own_after_an_indonesian_run() -> None:

@@ -47,9 +47,25 @@ def parameter_meanings() -> set[str]:
     return {row["meaning"] for row in parameter_table() if row["meaning"]}
 
 
+@cache
+def argument_names() -> set[str]:
+    """The names of every command's arguments, shown translated (``helptext.argument_name``)."""
+    import typer
+
+    from collsec.cli import app
+
+    names: set[str] = set()
+    todo = [typer.main.get_command(app)]
+    while todo:
+        cmd = todo.pop()
+        names |= {p.name for p in cmd.params if p.param_type_name == "argument" and p.name}
+        todo += list(getattr(cmd, "commands", {}).values())
+    return names
+
+
 def dynamic_msgids() -> set[str]:
     """Messages translated through a variable (``_(meaning)``), not a literal."""
-    return set(SUMMARY_METRICS.values()) | parameter_meanings()
+    return set(SUMMARY_METRICS.values()) | parameter_meanings() | argument_names()
 
 
 @cache
@@ -276,6 +292,13 @@ def test_every_parameter_meaning_is_in_the_catalog(id_catalog: dict[str, str]) -
     assert len(parameter_meanings()) == len([r for r in parameter_table() if r["meaning"]])
     missing = sorted(parameter_meanings() - set(id_catalog))
     assert missing == [], "add these parameter descriptions to the id catalog"
+
+
+def test_every_argument_name_is_in_the_catalog(id_catalog: dict[str, str]) -> None:
+    """An argument is shown under its name in the language of the help (``scenario``)."""
+    assert {"scenario", "spec", "names"} <= argument_names()
+    missing = sorted(argument_names() - set(id_catalog))
+    assert missing == [], "add these argument names to the id catalog"
 
 
 def test_source_messages_are_in_the_catalog(id_catalog: dict[str, str]) -> None:

@@ -306,3 +306,18 @@ def test_the_wide_crisis_table_is_set_in_smaller_type(
     crises = page.split("<h2>The crises that matter most</h2>", 1)[1]
     assert crises.lstrip().startswith('<div class="wide"><table>')
     assert ".wide table{font-size:" in page
+
+
+@pytest.mark.parametrize("kind", ["cmp", "sweep"])
+def test_the_arrangement_table_is_in_the_report_language(
+    runner: CliRunner, outputs: dict[str, Path], tmp_path: Path, kind: str
+) -> None:
+    """QA: the kind and the membership keyword are the program's words, translated."""
+    page = report(runner, outputs[kind], tmp_path / "a.html", "--lang", "id")
+    head = "<table><thead><tr><th>pengaturan</th><th>jenis</th><th>anggota</th></tr></thead>"
+    table = page.split(head, 1)[1].split("</table>", 1)[0]
+    assert "<td>keamanan kolektif</td><td>semua negara</td>" in table
+    for english in ("collective_security", "collective security", "<td>all</td>"):
+        assert english not in table
+    english_page = report(runner, outputs[kind], tmp_path / "e.html")
+    assert "<td>collective security</td><td>every state</td>" in english_page

@@ -221,10 +221,18 @@ def sensitivity_command(
     resume: ResumeOpt = False,
 ) -> None:
     """Sobol indices (S1, ST) of the outcome metrics for the drivers of the conditions."""
-    from collsec.experiments.sensitivity import analyze, check_sobol, save_plot
+    from collsec.experiments.sensitivity import (
+        analyze,
+        check_sobol,
+        few_samples_warning,
+        save_plot,
+    )
 
     p = plan(load_spec(spec))
     check_sobol(p)
+    few = few_samples_warning(p)
+    if few is not None:  # said before the sweep, when it can still be made larger
+        _err().print(Text(few, style="yellow"))
     folder = out or Path(f"sensitivity-{p.spec.name}")
     manifest = store.read_manifest(folder) if folder.is_dir() else None
     finished = (

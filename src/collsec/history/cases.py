@@ -44,16 +44,17 @@ from collsec.history.interests import MissingDataFileError, crisis_inputs
 from collsec.history.worlds import (
     MAX_DRAWS,
     ORGS,
+    HistoricalRecord,
     HistoryParams,
-    historical_scenario,
+    historical_record,
     load_history_params,
     org_arrangement,
     params_with,
 )
-from collsec.i18n import _
+from collsec.i18n import _, get_language
 from collsec.phases.aggression import aggression_rule
 from collsec.phases.response import assess
-from collsec.scenario import ArmingParams, ExplicitWorld, Parameters, Scenario
+from collsec.scenario import ArmingParams, ExplicitWorld, Parameters
 from collsec.state import DRAWS_PER_ATTACK, Batch
 from collsec.world import World, build_world
 
@@ -99,10 +100,14 @@ class CasePrediction:
     power
         Mean power of the aggressor's side and of the victim's side as fought.
     description
-        The scenario's description (data years used).
+        The scenario's description (data years used, then the notes).
     notes
         One warning per data set whose last year is before the case's year
         (``... ends in 2016; using 2016 for 3000``): the data of that year stand in.
+    data_years
+        The year of each data set used (keys of
+        :data:`~collsec.history.worlds.DATA_SETS`); say them with
+        :func:`~collsec.history.worlds.describe_data_years`.
     """
 
     case: Case
@@ -122,6 +127,7 @@ class CasePrediction:
     notes: list[str] = field(default_factory=list)
     inputs: dict[str, float] = field(default_factory=dict)
     calibrated: dict[str, Any] | None = None
+    data_years: dict[str, int | None] = field(default_factory=dict)
 
     @property
     def simulated_labels(self) -> dict[str, str]:
@@ -172,6 +178,7 @@ class CasePrediction:
             "members": self.members,
             "description": self.description,
             "notes": self.notes,
+            "data_years": self.data_years,
         }
 
 
@@ -281,12 +288,16 @@ def _base(
     seed: int,
     power_measure: str = "cinc",
     capability_lag: int = 0,
-) -> tuple[Scenario, World, tuple[str, ...]]:
-    """The historical scenario (default phase parameters), its built world and the
-    data-year substitutions (one note per data set past its last year), cached.
+    lang: str = "en",
+) -> tuple[HistoricalRecord, World]:
+    """The historical scenario (default phase parameters) with its data years and
+    data-year substitutions (one note per data set past its last year), and its
+    built world, cached.
 
     Phase parameters other than arming do not enter the world, so a grid over
-    response parameters reuses one world per case.
+    response parameters reuses one world per case. The notes are worded in the
+    active language, so ``lang`` (:func:`collsec.i18n.get_language`) is part of
+    the key: a case asked again in another language is not told in the first one.
     """
     hp = HistoryParams(
         contiguity_max_type=contiguity_max_type,
@@ -295,18 +306,13 @@ def _base(
         capability_lag=capability_lag,
     )
     base = Parameters(arming=ArmingParams.model_validate_json(arming))
-    with warnings.catch_warnings(record=True) as caught:
-        # The world records every substituted year in its description; the
-        # notes are kept too (cached with the world), for every case of the year.
-        warnings.simplefilter("always", data.DataYearWarning)
-        sc = historical_scenario(year, org, data_dir=data_dir, hp=hp, base=base)
-    notes = tuple(
-        dict.fromkeys(
-            str(w.message) for w in caught if issubclass(w.category, data.DataYearWarning)
-        )
-    )
-    world = build_world(sc, np.random.default_rng(np.random.SeedSequence(seed)))
-    return sc, world, notes
+    with warnings.catch_warnings():
+        # The record keeps the substitutions (cached with the world), for every
+        # case of the year; warning them again for each case would repeat them.
+        warnings.simplefilter("ignore", data.DataYearWarning)
+        record = historical_record(year, org, data_dir=data_dir, hp=hp, base=base)
+    world = build_world(record.scenario, np.random.default_rng(np.random.SeedSequence(seed)))
+    return record, world
 
 
 def _setup(
@@ -316,9 +322,9 @@ def _setup(
     add_members: Sequence[str],
     remove_members: Sequence[str],
     rule: str | None,
-) -> tuple[Scenario, World, Arrangement, Parameters, tuple[str, ...]]:
+) -> tuple[HistoricalRecord, World, Arrangement, Parameters]:
     params = params_with(hp.overrides)
-    sc, world, notes = _base(
+    record, world = _base(
         case.year,
         case.org,
         None if data_dir is None else str(data_dir),
@@ -328,7 +334,9 @@ def _setup(
         hp.seed,
         hp.power_measure,
         hp.capability_lag,
+        get_language(),
     )
+    sc = record.scenario
     spec = sc.world
     assert isinstance(spec, ExplicitWorld)
     codes = set(world.codes)
@@ -363,7 +371,7 @@ def _setup(
         obligation=hp.obligation.get(case.org),
         instruments=hp.instruments.get(case.org),
     )
-    return sc, world, build_arrangement(arr_spec, world), params, notes
+    return record, world, build_arrangement(arr_spec, world), params
 
 
 def predict_case(
@@ -410,7 +418,7 @@ def predict_case(
         raise CollsecError(_("name at least one aggressor"), field="aggressors")
     hp = hp or load_history_params()
     r = hp.draws if draws is None else check_draws(draws, "draws")
-    sc, world, arrangement, params, notes = _setup(
+    record, world, arrangement, params = _setup(
         case, hp, data_dir, add_members, remove_members, rule
     )
     arrs = [arrangement]
@@ -557,10 +565,11 @@ def predict_case(
             "aggressor_side": float(war.attack_power.mean()),
             "victim_side": float(war.defence_power.mean()),
         },
-        description=sc.description,
+        description=record.scenario.description,
         rule=type(arrangement.rule).__name__.lower(),
         members=int(arr.members.sum()),
-        notes=[*notes, *input_notes],
+        notes=[*record.notes, *input_notes],
+        data_years=dict(record.data_years),
         inputs=inputs,
         calibrated=calibrated,
     )

@@ -7,10 +7,12 @@ it). Tables and JSON go to stdout, progress and notes to stderr; a
 
 from __future__ import annotations
 
+import difflib
 import json
 import sys
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -20,6 +22,7 @@ from rich.progress import Progress
 from rich.table import Table
 from rich.text import Text
 
+from collsec import data
 from collsec.atomic import staged_folder, write_text
 from collsec.console import (
     TranslatedCommand,
@@ -28,7 +31,7 @@ from collsec.console import (
     stderr_console,
     stdout_console,
 )
-from collsec.errors import CollsecError
+from collsec.errors import CollsecError, UnknownNameError
 from collsec.history.cases import Case, CasePrediction, check_draws, predict_case
 from collsec.history.evaluate import (
     OUTCOMES,
@@ -39,7 +42,7 @@ from collsec.history.evaluate import (
     trust_sentence,
 )
 from collsec.history.icb_command import register as register_from_icb
-from collsec.history.worlds import load_history_params
+from collsec.history.worlds import describe_data_years, load_history_params
 from collsec.i18n import N_, _
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -49,8 +52,14 @@ _DATA_HELP = N_("Folder of the Correlates of War files (else $COLLSEC_DATA_DIR, 
 
 _CASE_ORG = typer.Option(..., "--org", help=N_("league or un"))
 _CASE_YEAR = typer.Option(..., "--year", help=N_("year of the crisis"))
-_CASE_AGGRESSOR = typer.Option(..., "--aggressor", help=N_("aggressor state codes, ';'-separated"))
-_CASE_VICTIM = typer.Option(..., "--victim", help=N_("victim state code"))
+_CASE_AGGRESSOR = typer.Option(
+    ...,
+    "--aggressor",
+    help=N_("aggressor states, ';'-separated: COW codes or abbreviations (325 or ITA)"),
+)
+_CASE_VICTIM = typer.Option(
+    ..., "--victim", help=N_("victim state: a COW code or abbreviation (530 or ETH)")
+)
 _CASE_ABSENT = typer.Option("", "--absent", help=N_("council members absent, ';'-separated"))
 _CASE_ADD_MEMBER = typer.Option([], "--add-member", help=N_("counterfactual: add a member"))
 _CASE_REMOVE_MEMBER = typer.Option(
@@ -133,8 +142,62 @@ def _err() -> Console:
     return stderr_console()
 
 
-def _codes(text: str | None, option: str) -> tuple[str, ...]:
-    """Split ``"325;530"`` or ``"325,530"`` into normalised state codes."""
+class _StateNames:
+    """COW abbreviations (``ITA``) and names, read from the data only when one is given."""
+
+    def __init__(self, data_dir: Path | None) -> None:
+        self.data_dir = data_dir
+        self._table: dict[str, tuple[str, str]] | None = None
+
+    def table(self) -> dict[str, tuple[str, str]]:
+        """Abbreviation (upper case) -> (code, name)."""
+        if self._table is None:
+            names = data.state_names(data_dir=self.data_dir)
+            self._table = {
+                str(r.stateabb).upper(): (str(int(str(r.ccode))), str(r.statenme))
+                for r in names.itertuples(index=False)
+            }
+        return self._table
+
+    def code(self, text: str, option: str) -> str:
+        """The numeric code of ``text``, a COW code or abbreviation (any case).
+
+        Raises
+        ------
+        UnknownNameError
+            Naming ``option``, with the nearest abbreviations or names, if
+            ``text`` is neither.
+        """
+        if text.isdigit():
+            return str(int(text))
+        table = self.table()
+        found = table.get(text.upper())
+        if found is not None:
+            return found[0]
+        by_name = {name.upper(): abb for abb, (_code, name) in table.items()}
+        near = difflib.get_close_matches(text.upper(), list(table), n=5, cutoff=0.6)
+        near += [by_name[n] for n in difflib.get_close_matches(text.upper(), list(by_name), n=5)]
+        near = list(dict.fromkeys(near))[:5]
+        if not near:
+            raise UnknownNameError(
+                _("{name!r} is neither a COW state code nor a COW abbreviation").format(name=text),
+                field=option,
+            )
+        raise UnknownNameError(
+            _("{name!r} is neither a COW state code nor a COW abbreviation; near: {near}").format(
+                name=text,
+                near=", ".join(f"{a} ({table[a][1]}, {table[a][0]})" for a in near),
+            ),
+            field=option,
+        )
+
+
+def _codes(text: str | None, option: str, states: _StateNames | None = None) -> tuple[str, ...]:
+    """Split ``"325;530"``, ``"ITA,eth"`` into normalised numeric state codes.
+
+    Abbreviations are read with ``states``; without it (the dashboard's fields)
+    only numeric codes are taken.
+    """
     if not text:
         return ()
     out = []
@@ -142,11 +205,11 @@ def _codes(text: str | None, option: str) -> tuple[str, ...]:
         p = part.strip()
         if not p:
             continue
-        if not p.isdigit():
+        if states is None and not p.isdigit():
             raise CollsecError(
                 _("{p!r} is not a COW state code (a whole number)").format(p=p), field=option
             )
-        out.append(str(int(p)))
+        out.append(states.code(p, option) if states is not None else str(int(p)))
     return tuple(out)
 
 
@@ -192,7 +255,9 @@ def _print_prediction(p: CasePrediction, console: Console) -> None:
             style="bold",
         )
     )
-    console.print(Text(p.description, style="dim"))
+    # The years in the active language; the notes (which the description also
+    # holds) once, below the prediction.
+    console.print(Text(describe_data_years(c.org, c.year, list(p.data_years.items())), style="dim"))
     t = Table(title=_("Prediction"))
     t.add_column(_("outcome"))
     t.add_column(_("predicted"))
@@ -261,6 +326,31 @@ def _print_prediction(p: CasePrediction, console: Console) -> None:
     console.print(Text(trust_sentence(), style="dim"))
 
 
+_CASE_OPTIONS: dict[str, str] = {
+    "org": "--org",
+    "year": "--year",
+    "aggressors": "--aggressor",
+    "victim": "--victim",
+    "absent": "--absent",
+    "add_member": "--add-member",
+    "remove_member": "--remove-member",
+    "rule": "--rule",
+    "draws": "--draws",
+}
+"""The option of ``case`` that gave each field of the case (errors name the option)."""
+
+
+@contextmanager
+def _as_options(options: dict[str, str]) -> Iterator[None]:
+    """An error about a field the command line gave names its option (``--victim``)."""
+    try:
+        yield
+    except CollsecError as err:
+        if err.field in options and err.source is None:
+            raise CollsecError(err.message, field=options[err.field]) from None
+        raise
+
+
 def case_cmd(
     org: str = _CASE_ORG,
     year: int = _CASE_YEAR,
@@ -277,7 +367,8 @@ def case_cmd(
     params: Path | None = _CASE_PARAMS,
 ) -> None:
     """Predict one crisis: designation, action, reversal, diagnosis, vote, coalition."""
-    victims = _codes(victim, "--victim")
+    states = _StateNames(data_dir)
+    victims = _codes(victim, "--victim", states)
     if len(victims) != 1:
         raise CollsecError(_("give exactly one victim state code"), field="--victim")
     if seed is not None and seed < 0:
@@ -287,15 +378,15 @@ def case_cmd(
     case = Case(
         year=year,
         org=org.lower(),
-        aggressors=_codes(aggressor, "--aggressor"),
+        aggressors=_codes(aggressor, "--aggressor", states),
         victim=victims[0],
-        absent=_codes(absent, "--absent"),
+        absent=_codes(absent, "--absent", states),
         id="cli",
     )
     hp = load_history_params(params)
-    adds = tuple(c for a in add_member for c in _codes(a, "--add-member"))
-    removes = tuple(c for a in remove_member for c in _codes(a, "--remove-member"))
-    with warnings.catch_warnings():
+    adds = tuple(c for a in add_member for c in _codes(a, "--add-member", states))
+    removes = tuple(c for a in remove_member for c in _codes(a, "--remove-member", states))
+    with warnings.catch_warnings(), _as_options(_CASE_OPTIONS):
         warnings.simplefilter("ignore")
         pred = predict_case(
             case,

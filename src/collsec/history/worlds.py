@@ -26,12 +26,15 @@ arrangement, the League of Nations (C4, C5, C15) or the United Nations (C9):
   body as the decision rule (:func:`league_council_rule`, :func:`un_council_rule`).
 
 Where a year is past the end of a data set, the data layer uses its last year
-and warns; the scenario's description records every year actually used.
+and warns; the scenario's description records every year actually used, and
+:func:`historical_record` gives them apart (:func:`describe_data_years` says
+them in the active language).
 """
 
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -45,7 +48,7 @@ from collsec import data
 from collsec.errors import CollsecError
 from collsec.history.preferences import SIMILARITY_SOURCES, UNGA_FIRST_YEAR, unga_similarity
 from collsec.history.validation_settings import ValidationSettings, parse_validation
-from collsec.i18n import _
+from collsec.i18n import N_, _
 from collsec.scenario import (
     AllianceSpec,
     ArrangementSpec,
@@ -61,7 +64,20 @@ from collsec.scenario import (
 
 Org = Literal["league", "un"]
 ORGS: tuple[str, ...] = ("league", "un")
-ORG_NAMES = {"league": "League of Nations", "un": "United Nations"}
+ORG_NAMES = {"league": N_("League of Nations"), "un": N_("United Nations")}
+"""The organisations' names (English; translate with ``_`` where shown)."""
+
+DATA_SETS: dict[str, str] = {
+    "system": N_("system"),
+    "capabilities": N_("capabilities"),
+    "majors": N_("majors"),
+    "org": N_("org"),
+    "league": N_("league"),
+    "un": N_("un"),
+    "contiguity": N_("contiguity"),
+    "alliances": N_("alliances"),
+}
+"""What each data set of a historical world is, as its year and its notes name it."""
 
 FloatArray = NDArray[np.float64]
 
@@ -555,9 +571,45 @@ def _quiet(fn: Any, *args: Any, notes: list[str], what: str, **kw: Any) -> pd.Da
         df: pd.DataFrame = fn(*args, **kw)
     for w in caught:
         if issubclass(w.category, data.DataYearWarning):
-            notes.append(f"{what}: {w.message}")
-            warnings.warn(f"{what}: {w.message}", data.DataYearWarning, stacklevel=3)
+            # The data layer words the substitution in the active language; so
+            # is the data set it is about.
+            note = f"{_(DATA_SETS.get(what, what))}: {w.message}"
+            notes.append(note)
+            warnings.warn(note, data.DataYearWarning, stacklevel=3)
     return df
+
+
+@dataclass(frozen=True)
+class HistoricalRecord:
+    """A historical scenario with the year of each data set it used and the notes on them.
+
+    Attributes
+    ----------
+    scenario
+        The scenario; its description says the years and the notes in one line.
+    data_years
+        ``(data set, year used)`` pairs, keys of :data:`DATA_SETS`.
+    notes
+        One line per data set whose last year stood in for the one asked.
+    """
+
+    scenario: Scenario
+    data_years: tuple[tuple[str, int | None], ...]
+    notes: tuple[str, ...]
+
+
+def describe_data_years(org: str, year: int, data_years: Sequence[tuple[str, Any]]) -> str:
+    """``League of Nations, 1935: COW data of the years system 1935, ...`` in the active language.
+
+    Examples
+    --------
+    >>> describe_data_years("un", 1950, [("system", 1950), ("alliances", 1950)])
+    'United Nations, 1950: COW data of the years system 1950, alliances 1950'
+    """
+    years = ", ".join(f"{_(DATA_SETS.get(k, k))} {v}" for k, v in data_years)
+    return _("{organisation}, {year}: COW data of the years {years}").format(
+        organisation=_(ORG_NAMES[org]), year=year, years=years
+    )
 
 
 def historical_scenario(
@@ -569,6 +621,23 @@ def historical_scenario(
     absent: tuple[str, ...] = (),
     base: Parameters | None = None,
 ) -> Scenario:
+    """Build the scenario of ``year`` with the League (``org="league"``) or the UN.
+
+    The scenario of :func:`historical_record`, which takes the same arguments
+    and raises the same errors.
+    """
+    return historical_record(year, org, data_dir=data_dir, hp=hp, absent=absent, base=base).scenario
+
+
+def historical_record(
+    year: int,
+    org: str,
+    *,
+    data_dir: Path | str | None = None,
+    hp: HistoryParams | None = None,
+    absent: tuple[str, ...] = (),
+    base: Parameters | None = None,
+) -> HistoricalRecord:
     """Build the scenario of ``year`` with the League (``org="league"``) or the UN.
 
     Parameters
@@ -588,8 +657,9 @@ def historical_scenario(
 
     Returns
     -------
-    Scenario
-        One state per system member, one collective-security arrangement.
+    HistoricalRecord
+        The scenario (one state per system member, one collective-security
+        arrangement), the data years it used and the notes on them.
 
     Raises
     ------
@@ -637,7 +707,7 @@ def historical_scenario(
     league_gone = org == "league" and not 1920 <= year <= 1946
     if league_gone or (org == "un" and year < 1945) or orgm.empty:
         raise CollsecError(
-            _("the {org} did not exist in {year}").format(org=ORG_NAMES[org], year=year),
+            _("the {org} did not exist in {year}").format(org=_(ORG_NAMES[org]), year=year),
             field="year",
         )
     cont = _quiet(
@@ -738,7 +808,7 @@ def historical_scenario(
     )
     if notes:
         desc += ". " + "; ".join(notes)
-    return Scenario(
+    sc = Scenario(
         name=f"{org}-{year}",
         description=desc,
         world=ExplicitWorld(
@@ -750,6 +820,7 @@ def historical_scenario(
         arrangements=(arrangement,),
         params=params,
     )
+    return HistoricalRecord(sc, tuple(used.items()), tuple(dict.fromkeys(notes)))
 
 
 RULES: tuple[str, ...] = ("automatic", "unanimity", "majority", "council")
