@@ -33,6 +33,7 @@ __all__ = [
     "choose_engine",
     "compare",
     "make_world",
+    "settle_engine",
     "simulate",
 ]
 
@@ -120,6 +121,24 @@ def _auto_waits(notify: Notify | None) -> bool:
     if fast.start_background_warm() and notify is not None:
         notify(_(_WARMING))
     return True
+
+
+def settle_engine(engine: str, notify: Notify | None = None) -> str:
+    """The engine to ask for in every run of a batch of runs (regimes, a sweep's cells).
+
+    ``auto`` becomes ``numpy`` while the compiled engine is not compiled yet
+    (its compilation starts in the background, and ``notify`` says so), so
+    that the runs of one comparison or sweep do not switch engine half-way
+    when the compilation ends. Any other choice is returned as it is.
+
+    Examples
+    --------
+    >>> settle_engine("numpy")
+    'numpy'
+    """
+    if engine == "auto" and _auto_waits(notify):
+        return "numpy"
+    return engine
 
 
 def choose_engine(
@@ -301,8 +320,7 @@ def compare(
 
     sc, seed_value = _resolve(scenario, replications, years, seed)
     check_engine(engine, sc)
-    if engine == "auto" and _auto_waits(notify):
-        engine = "numpy"
+    engine = settle_engine(engine, notify)
     return PlottedComparison(
         {
             r: simulate(

@@ -28,6 +28,7 @@ from rich.table import Table
 from rich.text import Text
 
 from collsec import atomic
+from collsec.api import check_engine
 from collsec.console import (
     EXIT_INTERRUPTED,
     TranslatedCommand,
@@ -70,6 +71,7 @@ def _execute(
     scheduler: str | None,
     executor: str,
     resume: bool,
+    engine: str = "auto",
 ) -> SweepReport:
     """Run the sweep with a progress bar; on Ctrl-C keep finished chunks and say how to resume."""
     ex = make_executor(executor, workers, scheduler)
@@ -95,7 +97,16 @@ def _execute(
 
     try:
         with progress:
-            report = run_sweep(p, out, ex, resume=resume, on_start=on_start, on_chunk=on_chunk)
+            report = run_sweep(
+                p,
+                out,
+                ex,
+                resume=resume,
+                on_start=on_start,
+                on_chunk=on_chunk,
+                engine=engine,
+                notify=_note,
+            )
     finally:
         close = getattr(ex, "close", None)
         if close is not None:
@@ -119,13 +130,20 @@ def _execute(
                 style="yellow",
             )
         )
+        # The same engine on resume keeps the rows of one sweep from one engine.
+        again = "" if engine == "auto" else f" --engine {engine}"
         console.print(
             _("resume with: collsec {command} {spec} --out {out} --resume").format(
                 command=command, spec=spec_arg, out=out
             )
+            + again
         )
         raise typer.Exit(EXIT_INTERRUPTED)
     return report
+
+
+def _note(message: str) -> None:
+    _err().print(Text(message))
 
 
 def _summary(out: Path, report: SweepReport, p: Plan) -> None:
@@ -180,6 +198,17 @@ ExecutorOpt = Annotated[
 ResumeOpt = Annotated[
     bool, typer.Option("--resume", help=N_("Run only the chunks not yet in the output folder."))
 ]
+EngineOpt = Annotated[
+    str,
+    typer.Option(
+        "--engine",
+        help=N_(
+            "Engine of every cell: numpy (the reference), compiled (numba; the same rules, "
+            "faster) or auto (compiled where it can run the cell, once compiled; while it "
+            "compiles in the background, the whole sweep runs on NumPy)."
+        ),
+    ),
+]
 
 
 def sweep_command(
@@ -189,10 +218,12 @@ def sweep_command(
     scheduler: SchedulerOpt = None,
     executor: ExecutorOpt = "processes",
     resume: ResumeOpt = False,
+    engine: EngineOpt = "auto",
 ) -> None:
     """Run a parameter sweep into a resumable Parquet dataset."""
     p = plan(load_spec(spec))
-    report = _execute(p, spec, out, "sweep", workers, scheduler, executor, resume)
+    check_engine(engine, p.base_scenario())
+    report = _execute(p, spec, out, "sweep", workers, scheduler, executor, resume, engine)
     _summary(out, report, p)
 
 
@@ -219,6 +250,7 @@ def sensitivity_command(
     scheduler: SchedulerOpt = None,
     executor: ExecutorOpt = "processes",
     resume: ResumeOpt = False,
+    engine: EngineOpt = "auto",
 ) -> None:
     """Sobol indices (S1, ST) of the outcome metrics for the drivers of the conditions."""
     from collsec.experiments.sensitivity import (
@@ -230,6 +262,7 @@ def sensitivity_command(
 
     p = plan(load_spec(spec))
     check_sobol(p)
+    check_engine(engine, p.base_scenario())
     few = few_samples_warning(p)
     if few is not None:  # said before the sweep, when it can still be made larger
         _err().print(Text(few, style="yellow"))
@@ -241,7 +274,7 @@ def sensitivity_command(
         and len(store.chunk_files(folder)) == len(p.chunks)
     )
     if not (finished and resume):
-        _execute(p, spec, folder, "sensitivity", workers, scheduler, executor, resume)
+        _execute(p, spec, folder, "sensitivity", workers, scheduler, executor, resume, engine)
     indices = analyze(p, folder)
     csv_path = folder / "sobol_indices.csv"
     atomic.write_text(csv_path, indices.to_csv(index=False))

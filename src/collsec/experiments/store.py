@@ -6,8 +6,9 @@ A sweep folder holds
   written by :func:`collsec.storage.write_table` (temporary name, then
   ``os.replace``), so a chunk file is either complete or absent, and each
   embeds the base scenario and the package version;
-* ``manifest.json``: the spec, its hash, the package version, the cell seeds
-  and the chunks done, also written atomically.
+* ``manifest.json``: the spec, its hash, the package version, the cell seeds,
+  the chunks done and the engine asked for and those that ran, also written
+  atomically.
 
 The chunk files are the truth: the list of chunks done is rebuilt from them
 whenever a sweep starts or resumes, so a run killed between writing a chunk
@@ -49,6 +50,7 @@ CHUNK_DIR = "chunks"
 MANIFEST = "manifest.json"
 REJECTED_DIR = "rejected"
 SPEC_HASH_KEY = b"collsec.spec_hash"
+ENGINE_KEY = b"collsec.engine"
 KEY_COLUMNS = ("cell", "regime", "replication", "cell_seed")
 _CHUNK = re.compile(r"chunk-(\d+)-([0-9a-f]+)\.parquet")
 
@@ -99,9 +101,16 @@ def read_manifest(out: Path) -> dict[str, Any] | None:
     return data
 
 
-def write_manifest(out: Path, plan: Plan, done: set[int], status: str) -> Path:
-    """Write ``manifest.json`` atomically (temporary file, then rename)."""
+def write_manifest(
+    out: Path, plan: Plan, done: set[int], status: str, run: dict[str, Any] | None = None
+) -> Path:
+    """Write ``manifest.json`` atomically (temporary file, then rename).
+
+    ``run`` adds what the run did, not what it computes (the engine asked for
+    and the engines that ran).
+    """
     data = plan.manifest()
+    data.update(run or {})
     data["status"] = status
     data["chunks_done"] = _ranges(sorted(done))
     pending = {c for ch in plan.chunks if ch.index not in done for c in ch.cells}
@@ -199,9 +208,21 @@ def prepare(out: Path, plan: Plan, resume: bool) -> set[int]:
     return done
 
 
-def write_chunk(out: Path, plan: Plan, index: int, rows: pd.DataFrame, scenario: Scenario) -> Path:
-    """Write one finished chunk atomically, with the base scenario and spec hash embedded."""
+def write_chunk(
+    out: Path,
+    plan: Plan,
+    index: int,
+    rows: pd.DataFrame,
+    scenario: Scenario,
+    engines: list[str] | None = None,
+) -> Path:
+    """Write one finished chunk atomically, with the base scenario and spec hash embedded.
+
+    ``engines``, the engines that ran the chunk, are embedded too (comma-separated).
+    """
     extra = {SPEC_HASH_KEY: plan.hash.encode()}
+    if engines:
+        extra[ENGINE_KEY] = ",".join(engines).encode()
     return write_table(rows, chunk_path(out, index, plan.hash), scenario, extra)
 
 

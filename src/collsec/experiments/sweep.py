@@ -6,6 +6,14 @@ dispatched and replication ``k`` always draws from child ``(1, k)`` of that
 seed (:mod:`collsec.seeds`), so a chunk of replications 10-19 gives the same
 numbers as the same replications inside a run of 0-99, and the rows do not
 depend on the executor, the worker count or the completion order.
+
+Every cell runs on the engine the sweep was given (``auto``, ``numpy`` or
+``compiled``, as ``collsec run --engine``), settled once before dispatch
+(:func:`collsec.api.settle_engine`), so the rows of one sweep do not switch
+engine when a background compilation ends half-way. The two engines agree in
+distribution; the same bits only where NumPy's ``exp``/``log`` are the C
+library's (:func:`collsec.fast.numpy_uses_own_math`). The manifest and every
+chunk file record the engines that ran.
 """
 
 from __future__ import annotations
@@ -19,7 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from collsec.api import simulate
+from collsec.api import Notify, check_engine, settle_engine, simulate
 from collsec.experiments import store
 from collsec.experiments.executors import Executor, InProcessExecutor
 from collsec.experiments.spec import Plan, apply_overrides, level_label
@@ -48,6 +56,8 @@ class ChunkTask:
     first_replication: int
     replications: int
     columns: tuple[str, ...]
+    engine: str = "auto"
+    """``auto``, ``numpy`` or ``compiled`` (:func:`collsec.api.simulate`)."""
 
 
 def run_chunk(task: ChunkTask) -> pd.DataFrame:
@@ -63,8 +73,10 @@ def run_chunk(task: ChunkTask) -> pd.DataFrame:
     pandas.DataFrame
         Columns ``cell, regime, replication, cell_seed``, the varied inputs
         (and ``<input>_label`` for discrete ones), then every summary metric.
+        ``attrs["engines"]`` lists the engines that ran (``numpy``, ``compiled``).
     """
     frames = []
+    engines: set[str] = set()
     # A sweep keeps summary metrics only: no crisis log or per-year output
     # (they change no number, and without them the compiled engine can run).
     base = {
@@ -80,7 +92,9 @@ def run_chunk(task: ChunkTask) -> pd.DataFrame:
                 seed=cell.seed,
                 replications=task.replications,
                 first_replication=task.first_replication,
+                engine=task.engine,
             )
+            engines.add(res.engine)
             n = len(res.replications)
             data: dict[str, Any] = {
                 "cell": np.full(n, cell.index, dtype=np.int64),
@@ -95,11 +109,13 @@ def run_chunk(task: ChunkTask) -> pd.DataFrame:
             for m in SUMMARY_METRICS:
                 data[m] = np.asarray(res.per_replication[m], dtype=float)
             frames.append(pd.DataFrame(data))
-    return pd.concat(frames, ignore_index=True)
+    rows = pd.concat(frames, ignore_index=True)
+    rows.attrs["engines"] = sorted(engines)
+    return rows
 
 
-def chunk_tasks(plan: Plan, skip: set[int] | None = None) -> list[ChunkTask]:
-    """The tasks of every chunk not in ``skip``, in chunk order."""
+def chunk_tasks(plan: Plan, skip: set[int] | None = None, engine: str = "auto") -> list[ChunkTask]:
+    """The tasks of every chunk not in ``skip``, in chunk order, run on ``engine``."""
     skip = skip or set()
     levels = {p.column: p.levels for p in plan.spec.parameters if p.levels is not None}
     tasks = []
@@ -120,6 +136,7 @@ def chunk_tasks(plan: Plan, skip: set[int] | None = None) -> list[ChunkTask]:
                 first_replication=ch.first_replication,
                 replications=ch.replications,
                 columns=tuple(plan.columns),
+                engine=engine,
             )
         )
     return tasks
@@ -136,6 +153,10 @@ class SweepReport:
     rows_written: int = 0
     seconds: float = 0.0
     interrupted: bool = False
+    engine: str = "auto"
+    """The engine the cells were asked for, once settled (``auto`` while compiling: ``numpy``)."""
+    engines: set[str] = field(default_factory=set)
+    """The engines that ran this call's chunks (``numpy``, ``compiled``)."""
     written: list[Path] = field(default_factory=list)
     rejected: list[tuple[Path, Path, str]] = field(default_factory=list)
     """Bad chunks moved aside on resume (and run again): (file, moved to, reason)."""
@@ -158,6 +179,8 @@ def run_sweep(
     resume: bool = False,
     on_start: Callable[[int, int], None] | None = None,
     on_chunk: OnChunk | None = None,
+    engine: str = "auto",
+    notify: Notify | None = None,
 ) -> SweepReport:
     """Run (or resume) a sweep into ``out``.
 
@@ -177,6 +200,15 @@ def run_sweep(
         Called once with (chunks to run, rows to write).
     on_chunk
         Called with (chunk index, rows) after each chunk is on disk.
+    engine
+        ``auto`` (default), ``numpy`` or ``compiled``, for every cell, as in
+        :func:`collsec.api.simulate`. ``auto`` runs the whole sweep on NumPy
+        while the compiled engine is still compiling (see
+        :func:`collsec.api.settle_engine`); once compiled, each cell runs on
+        the compiled engine where it implements the cell's rules and states.
+        Recorded in the manifest (``engine``, and ``engines``: those that ran).
+    notify
+        Called with a one-line note (the compiled engine compiling in the background).
 
     Returns
     -------
@@ -187,24 +219,41 @@ def run_sweep(
     ------
     SweepFolderError
         If ``out`` holds a different sweep, or this one without ``resume``.
+    CollsecError
+        For an unknown engine, or ``compiled`` without numba (field ``engine``);
+        from a worker, ``compiled`` for a cell it cannot run.
     """
     out = Path(out)
+    scenario = plan.base_scenario()
+    check_engine(engine, scenario)
+    previous = store.read_manifest(out) if resume and out.is_dir() else None
     rejected = store.set_aside_bad_chunks(out, plan) if resume and out.is_dir() else []
     done = store.prepare(out, plan, resume)
-    tasks = chunk_tasks(plan, done)
-    report = SweepReport(out, len(plan.chunks), len(done), rejected=rejected)
+    settled = settle_engine(engine, notify)
+    # The engines of the chunks already on disk, as the manifest of the run before says.
+    ran: set[str] = set()
+    if done and previous is not None and previous.get("spec_hash") == plan.hash:
+        ran.update(str(e) for e in previous.get("engines") or [])
+
+    def record() -> dict[str, Any]:
+        return {"engine": engine, "engines": sorted(ran | report.engines)}
+
+    tasks = chunk_tasks(plan, done, settled)
+    report = SweepReport(out, len(plan.chunks), len(done), rejected=rejected, engine=settled)
+    store.write_manifest(out, plan, done, "running", record())
     rows_per = len(plan.spec.regimes)
     if on_start is not None:
         on_start(len(tasks), sum(len(t.cells) * t.replications * rows_per for t in tasks))
-    scenario = plan.base_scenario()
     executor = executor or InProcessExecutor()
     t0 = time.perf_counter()
     try:
         for i, rows in executor.map(run_chunk, tasks):
             idx = tasks[i].chunk
-            report.written.append(store.write_chunk(out, plan, idx, rows, scenario))
+            engines = [str(e) for e in rows.attrs.pop("engines", [])]
+            report.engines.update(engines)
+            report.written.append(store.write_chunk(out, plan, idx, rows, scenario, engines))
             done.add(idx)
-            store.write_manifest(out, plan, done, "running")
+            store.write_manifest(out, plan, done, "running", record())
             report.chunks_run += 1
             report.rows_written += len(rows)
             if on_chunk is not None:
@@ -213,5 +262,5 @@ def run_sweep(
         report.interrupted = True
     report.seconds = time.perf_counter() - t0
     status = "complete" if report.complete else ("interrupted" if report.interrupted else "partial")
-    store.write_manifest(out, plan, done, status)
+    store.write_manifest(out, plan, done, status, record())
     return report
