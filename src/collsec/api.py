@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 from collsec.arrangements import Arrangement, arrangements_for_regime
 from collsec.engine import run_batch
 from collsec.errors import CollsecError
-from collsec.gcpause import paused_gc
 from collsec.i18n import N_, _
 from collsec.results import SimulationResult
 from collsec.scenario import REGIMES, Scenario, load_scenario
@@ -234,49 +233,41 @@ def simulate(
     records = []
     done = 0
     total = sc.replications
-    # The cyclic collector paused (collsec.gcpause): about 6% of a run otherwise.
-    with paused_gc():
-        while done < total:
-            count = min(batch_size, total - done)
-            gens = replication_generators(root, first_replication + done, count)
-            if compiled:
-                from collsec.fast import run_batch_compiled
+    while done < total:
+        count = min(batch_size, total - done)
+        gens = replication_generators(root, first_replication + done, count)
+        if compiled:
+            from collsec.fast import run_batch_compiled
 
-                rec = run_batch_compiled(
-                    world,
-                    arrs,
-                    sc.params,
-                    gens,
-                    first_replication + done,
-                    sc.horizon,
-                    keep_crises=sc.output.crises,
-                    keep_states=sc.output.states,
-                    on_year=progress,
-                    threads=threads,
-                )
-            else:
-                rec = run_batch(
-                    world,
-                    arrs,
-                    sc.params,
-                    gens,
-                    first_replication + done,
-                    sc.horizon,
-                    keep_crises=sc.output.crises,
-                    keep_states=sc.output.states,
-                    on_year=progress,
-                )
-            records.append(rec)
-            done += count
-        return SimulationResult.from_records(
-            sc,
-            regime,
-            world,
-            entropy_of(root),
-            records,
-            keep_yearly=sc.output.yearly,
-            engine=chosen,
-        )
+            rec = run_batch_compiled(
+                world,
+                arrs,
+                sc.params,
+                gens,
+                first_replication + done,
+                sc.horizon,
+                keep_crises=sc.output.crises,
+                keep_states=sc.output.states,
+                on_year=progress,
+                threads=threads,
+            )
+        else:
+            rec = run_batch(
+                world,
+                arrs,
+                sc.params,
+                gens,
+                first_replication + done,
+                sc.horizon,
+                keep_crises=sc.output.crises,
+                keep_states=sc.output.states,
+                on_year=progress,
+            )
+        records.append(rec)
+        done += count
+    return SimulationResult.from_records(
+        sc, regime, world, entropy_of(root), records, keep_yearly=sc.output.yearly, engine=chosen
+    )
 
 
 def compare(

@@ -16,6 +16,7 @@ number of threads.
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -35,7 +36,6 @@ from collsec.fast.kernels import HAVE_NUMBA, inline, jit
 from collsec.fast.learning import enter, learn
 from collsec.fast.response import assess, respond
 from collsec.fast.war import fight
-from collsec.gcpause import paused_gc
 from collsec.scenario import Parameters
 from collsec.state import Batch
 from collsec.world import World
@@ -330,7 +330,9 @@ def run_batch_compiled(
 
     # Python's cyclic garbage collector would otherwise walk numba's many
     # objects again and again while the calls allocate (about 10% of the run).
-    with paused_gc():
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
         # Chunks of replications: progress is reported per chunk, and the
         # threads' work is balanced by taking chunks in turn.
         chunk = max(1, min(16, r // (16 * threads)))
@@ -341,6 +343,9 @@ def run_batch_compiled(
         else:
             for lo in starts:
                 some(lo, min(lo + chunk, r))
+    finally:
+        if was_enabled:
+            gc.enable()
     states: dict[str, np.ndarray] = {}
     if keep_states:
         states = {"cap": st_cap, "arms": st_arms, "alive": st_alive}
