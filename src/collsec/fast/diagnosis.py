@@ -59,13 +59,13 @@ def new_log(rows: int = 64) -> Any:
     return np.empty((rows, NCOL))
 
 
-@inline
+@jit
 def room(log: Any, n_log: int) -> Any:
-    """The table, grown (doubled) if row ``n_log`` does not fit."""
+    """The table, grown (at least doubled) if row ``n_log`` does not fit."""
     if n_log < log.shape[0]:
         return log
-    bigger = np.empty((2 * log.shape[0], log.shape[1]))
-    bigger[:n_log] = log[:n_log]
+    bigger = np.empty((max(2 * log.shape[0], n_log + 1), log.shape[1]))
+    bigger[: log.shape[0]] = log
     return bigger
 
 
@@ -200,11 +200,12 @@ def diagnose(
     _put(row, 7, m3, m3 >= P.m3_share, has and n_mem > 0)
 
 
-@inline
+@jit
 def log_deterred(
-    P: Any, W: Any, A: Any, S: Any, X: Any, row: Any, rep: int, t: int, agg: int, vic: int
+    P: Any, W: Any, A: Any, S: Any, X: Any, log: Any, r: int, rep: int, t: int, agg: int, vic: int
 ) -> None:
-    """The row of an attack the arrangements deterred (``engine.run_batch``)."""
+    """Row ``r`` of ``log``: an attack the arrangements deterred (``engine.run_batch``)."""
+    row = log[r]
     power = X.power
     n = power.shape[0]
     k = A[0].shape[0]
@@ -252,11 +253,12 @@ def log_deterred(
     diagnose(P, W, A, S, X, row, agg, vic, prim, o1, p_des >= 0.5, coalition, power[agg], True)
 
 
-@inline
+@jit
 def log_fought(
-    P: Any, W: Any, A: Any, S: Any, X: Any, row: Any, rep: int, t: int, agg: int, vic: int
+    P: Any, W: Any, A: Any, S: Any, X: Any, log: Any, r: int, rep: int, t: int, agg: int, vic: int
 ) -> None:
-    """The row of a war, from ``X.out`` (``engine._resolve_attacks``)."""
+    """Row ``r`` of ``log``: a war, from ``X.out`` (``engine._resolve_attacks``)."""
+    row = log[r]
     out = X.out
     n = X.power.shape[0]
     k = A[0].shape[0]
