@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from collsec.fast.kernels import jit
+from collsec.fast.kernels import inline, jit
 
 MAX_STATES = 3600
 """Longest row the compiled engine sums in NumPy's order (``_pw5``'s limit)."""
 
 
-@jit
+@inline
 def _pw0(a: Any, s: int, n: int) -> float:
     # NumPy's pairwise summation of a[s:s+n] for n <= 128 (eight
     # accumulators; numpy/_core/src/umath/loops_utils.h.src).
@@ -98,7 +98,7 @@ def _pw5(a: Any, s: int, n: int) -> float:
     return _pw4(a, s, n2) + _pw4(a, s + n2, n - n2)
 
 
-@jit
+@inline
 def psum(a: Any) -> float:
     """``a.sum()`` for a contiguous 1-d float array, in NumPy's order."""
     n = a.shape[0]

@@ -13,8 +13,8 @@ from typing import Any
 import numpy as np
 
 from collsec.fast._sum import psum
-from collsec.fast.diagnosis import log_deterred
-from collsec.fast.kernels import jit, normal
+from collsec.fast.diagnosis import log_deterred, room
+from collsec.fast.kernels import inline, jit, normal
 from collsec.fast.response import assess
 from collsec.fast.rules import utility
 
@@ -29,11 +29,10 @@ def foresee(
     perceived: float,
     best: float,
     similarity: Any,
-    A: Any,
+    sanctions: Any,
+    military: Any,
 ) -> float:
     """The aggressor's utility with the arrangements (``phases.aggression.decide``)."""
-    military = A[8]
-    sanctions = A[9]
     cap = S[0]
     alive = S[3]
     member = S[5]
@@ -72,8 +71,9 @@ def foresee(
     if k > 0:
         esw = -np.inf
         for j in range(k):
+            mj = x_members[j]
             for i in range(n):
-                t1[i] = ((1.0 if x_members[j, i] else 0.0) * x_p_yes[i]) * cap[i]
+                t1[i] = ((1.0 if mj[i] else 0.0) * x_p_yes[i]) * cap[i]
             yes_cap = psum(t1)
             cov = 1.0 if x_covers[j] else 0.0
             san = 1.0 if sanctions[j] else 0.0
@@ -86,7 +86,7 @@ def foresee(
     return (1.0 - q) * best + q * against - sanction_cost
 
 
-@jit
+@inline
 def decide(
     P: Any,
     W: Any,
@@ -99,13 +99,12 @@ def decide(
     n_log: int,
     rep: int,
     t: int,
-) -> tuple[int, int, int]:
+) -> tuple[int, int, Any, int]:
     """This year's attacks (``phases.aggression.decide``).
 
     Leaves the attacks in ``X.att_agg``, ``X.att_vic`` and their order keys in
-    ``X.att_key``; with ``keep_crises``, logs each deterred attack in ``log``
-    from row ``n_log`` on (it has room for one per state). Returns the number of
-    attacks and of deterred attacks, and the log's rows.
+    ``X.att_key``; with ``keep_crises``, logs each deterred attack in ``log``.
+    Returns the number of attacks and of deterred attacks, and the log and its rows.
     """
     cap = S[0]
     arms = S[1]
@@ -116,9 +115,6 @@ def decide(
     similarity = W[3]
     n = cap.shape[0]
     power = X.power
-    att_agg = X.att_agg
-    att_vic = X.att_vic
-    att_key = X.att_key
     for i in range(n):
         power[i] = cap[i] * arms[i] if alive[i] else 0.0
     n_att = 0
@@ -142,16 +138,17 @@ def decide(
                 first = False
         if not (np.isfinite(best) and best > P.threshold):
             continue
-        assess(P, W, A, S, X, a, victim, u)
-        with_arr = foresee(P, X, S, a, victim, perceived, best, similarity, A)
+        assess(P, W, A, S, X, a, victim, u[5])
+        with_arr = foresee(P, X, S, a, victim, perceived, best, similarity, A[9], A[8])
         if with_arr > P.threshold:
-            att_agg[n_att] = a
-            att_vic[n_att] = victim
-            att_key[n_att] = u[3, a]
+            X.att_agg[n_att] = a
+            X.att_vic[n_att] = victim
+            X.att_key[n_att] = u[3, a]
             n_att += 1
         else:
             n_det += 1
             if keep_crises:
-                log_deterred(P, W, A, S, X, log, n_log, rep, t, a, victim)
+                log = room(log, n_log)
+                log_deterred(P, W, A, S, X, log[n_log], rep, t, a, victim)
                 n_log += 1
-    return n_att, n_det, n_log
+    return n_att, n_det, log, n_log

@@ -13,11 +13,11 @@ import numpy as np
 
 from collsec.arrangements import CS
 from collsec.fast._sum import psum
-from collsec.fast.kernels import jit
+from collsec.fast.kernels import inline
 from collsec.state import RATIO_FLOOR, TINY
 
 
-@jit
+@inline
 def arm(P: Any, W: Any, A: Any, S: Any, X: Any) -> None:
     """Update every living state's arms share (``phases.arming.arm``).
 

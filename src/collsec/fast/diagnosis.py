@@ -59,13 +59,13 @@ def new_log(rows: int = 64) -> Any:
     return np.empty((rows, NCOL))
 
 
-@jit
+@inline
 def room(log: Any, n_log: int) -> Any:
-    """The table, grown (at least doubled) if row ``n_log`` does not fit."""
+    """The table, grown (doubled) if row ``n_log`` does not fit."""
     if n_log < log.shape[0]:
         return log
-    bigger = np.empty((max(2 * log.shape[0], n_log + 1), log.shape[1]))
-    bigger[: log.shape[0]] = log
+    bigger = np.empty((2 * log.shape[0], log.shape[1]))
+    bigger[:n_log] = log[:n_log]
     return bigger
 
 
@@ -200,12 +200,11 @@ def diagnose(
     _put(row, 7, m3, m3 >= P.m3_share, has and n_mem > 0)
 
 
-@jit
+@inline
 def log_deterred(
-    P: Any, W: Any, A: Any, S: Any, X: Any, log: Any, r: int, rep: int, t: int, agg: int, vic: int
+    P: Any, W: Any, A: Any, S: Any, X: Any, row: Any, rep: int, t: int, agg: int, vic: int
 ) -> None:
-    """Row ``r`` of ``log``: an attack the arrangements deterred (``engine.run_batch``)."""
-    row = log[r]
+    """The row of an attack the arrangements deterred (``engine.run_batch``)."""
     power = X.power
     n = power.shape[0]
     k = A[0].shape[0]
@@ -253,12 +252,11 @@ def log_deterred(
     diagnose(P, W, A, S, X, row, agg, vic, prim, o1, p_des >= 0.5, coalition, power[agg], True)
 
 
-@jit
+@inline
 def log_fought(
-    P: Any, W: Any, A: Any, S: Any, X: Any, log: Any, r: int, rep: int, t: int, agg: int, vic: int
+    P: Any, W: Any, A: Any, S: Any, X: Any, row: Any, rep: int, t: int, agg: int, vic: int
 ) -> None:
-    """Row ``r`` of ``log``: a war, from ``X.out`` (``engine._resolve_attacks``)."""
-    row = log[r]
+    """The row of a war, from ``X.out`` (``engine._resolve_attacks``)."""
     out = X.out
     n = X.power.shape[0]
     k = A[0].shape[0]

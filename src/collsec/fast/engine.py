@@ -32,7 +32,7 @@ from collsec.fast.arming import arm
 from collsec.fast.arrays import RULE_CODES, arrangement_arrays, pack, scratch, world_arrays
 from collsec.fast.diagnosis import crisis_frame, log_fought, new_log, room
 from collsec.fast.growth import grow
-from collsec.fast.kernels import HAVE_NUMBA, jit
+from collsec.fast.kernels import HAVE_NUMBA, inline, jit
 from collsec.fast.learning import enter, learn
 from collsec.fast.response import assess, respond
 from collsec.fast.war import fight
@@ -48,7 +48,7 @@ def supports(arrangements: list[Arrangement], n: int = 0) -> bool:
     return HAVE_NUMBA and n <= MAX_STATES and all(type(a.rule) in RULE_CODES for a in arrangements)
 
 
-@jit
+@inline
 def draw(g: Any, out: Any) -> None:
     """Fill ``out`` from the generator: the numbers of ``g.random(out.shape)``,
     without allocating an array every year."""
@@ -57,7 +57,7 @@ def draw(g: Any, out: Any) -> None:
             out[r, i] = g.random()
 
 
-@jit
+@inline
 def sort_keys(keys: Any, m: int, order: Any) -> None:
     """``order[:m] = np.argsort(keys[:m], kind="mergesort")``: a stable
     insertion sort, allocation-free (a year has a handful of attacks)."""
@@ -180,19 +180,9 @@ def run(P: Any, W: Any, A: Any, S: Any, X: Any, g: Any, years: int, yearly: Any,
     alive = S[3]
     busy = S[4]
     n = cap.shape[0]
-    # Every array the loop touches is unpacked here, once, and the phases are
-    # separate compiled functions taking whole arrays: numba counts a
-    # reference each time an array is unpacked or a row is taken, and only
-    # prunes the counts of a function whose body holds no other (issue 14:
-    # 380 counted references a year before, measured with gdb).
     u = X.u
     ua = X.ua
     order = X.order
-    t1 = X.t1
-    att_key = X.att_key
-    att_agg = X.att_agg
-    att_vic = X.att_vic
-    out = X.out
     for t in range(years):
         draw(g, u)
         n_alive = 0
@@ -201,41 +191,40 @@ def run(P: Any, W: Any, A: Any, S: Any, X: Any, g: Any, years: int, yearly: Any,
             if alive[i]:
                 n_alive += 1
         yearly[0, t] = n_alive
-        grow(P, W, S, u)
+        grow(P, W, S, u[0])
         arm(P, W, A, S, X)
+        t1 = X.t1
         for i in range(n):
             t1[i] = arms[i] if alive[i] else 0.0
         yearly[14, t] = psum(t1) / max(n_alive, 1)
-        if keep_crises:
-            log = room(log, n_log + n)  # at most one deterred attack per state
-        n_att, n_det, n_log = decide(P, W, A, S, X, u, keep_crises, log, n_log, rep, t)
+        n_att, n_det, log, n_log = decide(P, W, A, S, X, u, keep_crises, log, n_log, rep, t)
         yearly[2, t] += n_det
         # The attacks, one after another in the order of their keys.
         if n_att > 0:
-            sort_keys(att_key, n_att, order)
+            sort_keys(X.att_key, n_att, order)
+            out = X.out
             for c in range(n_att):
                 # Attack c's block of draws, drawn before it is resolved: the
                 # NumPy engine draws every attack's block at once, in this
                 # order, and nothing else draws in between.
                 draw(g, ua)
-                a = att_agg[order[c]]
-                v = att_vic[order[c]]
+                a = X.att_agg[order[c]]
+                v = X.att_vic[order[c]]
                 if not (alive[a] and alive[v] and not busy[a] and not busy[v]):
                     continue
-                assess(P, W, A, S, X, a, v, u)
+                assess(P, W, A, S, X, a, v, u[5])
                 clash(P, W, A, S, X, a, v, ua, out)
                 for m in range(12):
                     yearly[1 + m + (1 if m > 0 else 0), t] += out[m]
                 if keep_crises:
                     log = room(log, n_log)
-                    log_fought(P, W, A, S, X, log, n_log, rep, t, a, v)
+                    log_fought(P, W, A, S, X, log[n_log], rep, t, a, v)
                     n_log += 1
-        enter(P, W, A, S, X, u)
+        enter(P, W, A, S, X, u[4])
         if keep_states:
-            for i in range(n):
-                st_cap[t, i] = cap[i]
-                st_arms[t, i] = arms[i]
-                st_alive[t, i] = alive[i]
+            st_cap[t] = cap
+            st_arms[t] = arms
+            st_alive[t] = alive
     return log, n_log
 
 

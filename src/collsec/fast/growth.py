@@ -9,13 +9,12 @@ from typing import Any
 
 import numpy as np
 
-from collsec.fast.kernels import jit, normal
+from collsec.fast.kernels import inline, normal
 
 
-@jit
-def grow(P: Any, W: Any, S: Any, u: Any) -> None:
-    """Grow every living state's capability by one year (``phases.growth.grow``),
-    from row 0 of the year's draws ``u``."""
+@inline
+def grow(P: Any, W: Any, S: Any, u_growth: Any) -> None:
+    """Grow every living state's capability by one year (``phases.growth.grow``)."""
     cap = S[0]
     arms = S[1]
     alive = S[3]
@@ -29,7 +28,7 @@ def grow(P: Any, W: Any, S: Any, u: Any) -> None:
             + drift[i]
             - P.g_arms_cost * arms[i]
             - (sanction_pen[i] if sanctioned else 0.0)
-            + P.g_noise * normal(u[0, i])
+            + P.g_noise * normal(u_growth[i])
         )
         if alive[i]:
             cap[i] = cap[i] * np.exp(rate)

@@ -11,10 +11,10 @@ from typing import Any
 
 from collsec.arrangements import CD
 from collsec.fast._sum import psum
-from collsec.fast.kernels import jit
+from collsec.fast.kernels import inline
 
 
-@jit
+@inline
 def learn(
     P: Any,
     A: Any,
@@ -58,10 +58,9 @@ def learn(
             member[j, agg] = member[j, agg] and not leave_a
 
 
-@jit
-def enter(P: Any, W: Any, A: Any, S: Any, X: Any, u: Any) -> None:
-    """Threatened outsiders join open arrangements (``phases.learning.enter``),
-    by row 4 of the year's draws ``u``.
+@inline
+def enter(P: Any, W: Any, A: Any, S: Any, X: Any, u_entry: Any) -> None:
+    """Threatened outsiders join open arrangements (``phases.learning.enter``).
 
     Reads this year's threat ratios from ``X.threat`` (the arming phase).
     """
@@ -94,7 +93,7 @@ def enter(P: Any, W: Any, A: Any, S: Any, X: Any, u: Any) -> None:
                     t2[m] = sim_t[i, m] if member[j, m] else 0.0
                 close[i] = psum(t2) / max(cnt, 1)
         for i in range(n):
-            want = alive[i] and threat[i] > P.a_tolerance and not member[j, i] and u[4, i] < rate
+            want = alive[i] and threat[i] > P.a_tolerance and not member[j, i] and u_entry[i] < rate
             if kind[j] == CD:
                 want = want and close[i] >= P.min_similarity
             x_mask[i] = want

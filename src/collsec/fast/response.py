@@ -15,14 +15,11 @@ import numpy as np
 
 from collsec.arrangements import CD, CS
 from collsec.fast._sum import psum
-from collsec.fast.kernels import jit, ndtr, ndtri
+from collsec.fast.kernels import inline, jit, ndtr, ndtri
 from collsec.state import RATIO_FLOOR, TINY
 
-SEATS = 5
-"""Row of the year's draws (``state.DRAWS_PER_STATE``) that gives the council's free seats."""
 
-
-@jit
+@inline
 def at_least(p: Any, voters: Any, need: float, tmp: Any, tmp2: Any) -> float:
     n = p.shape[0]
     for i in range(n):
@@ -35,7 +32,7 @@ def at_least(p: Any, voters: Any, need: float, tmp: Any, tmp2: Any) -> float:
     return 1.0 if need <= 0 else ndtr(z)
 
 
-@jit
+@inline
 def kth_smallest(a: Any, m: int, k: int) -> float:
     """``np.sort(a[:m])[k - 1]`` without sorting or allocating (reorders ``a[:m]``).
 
@@ -61,7 +58,7 @@ def kth_smallest(a: Any, m: int, k: int) -> float:
     return a[k - 1]
 
 
-@jit
+@inline
 def log_all_yes(p: Any, voters: Any, tmp: Any) -> float:
     for i in range(p.shape[0]):
         tmp[i] = np.log(min(max(p[i], 1e-300), 1.0)) if voters[i] else 0.0
@@ -77,12 +74,9 @@ def assess(
     X: Any,
     agg: int,
     vic: int,
-    u: Any,
+    keys: Any,
 ) -> None:
-    """One crisis' assessment into the scratch ``X`` (``phases.response.assess``).
-
-    ``u`` is the year's draws: the council's seats go by row :data:`SEATS`.
-    """
+    """One crisis' assessment into the scratch ``X`` (``phases.response.assess``)."""
     cap = S[0]
     arms = S[1]
     alive = S[3]
@@ -120,9 +114,6 @@ def assess(
     x_t2 = X.t2
     x_voters = X.voters
     x_will = X.will
-    x_wins = X.wins
-    x_cred_term = X.cred_term
-    x_total = X.total
     power = x_power
     margin = x_margin
     p_yes = x_p_yes
@@ -154,64 +145,64 @@ def assess(
             x_covers[j] = v_in and not a_in
         else:
             x_covers[j] = False
+        vj = x_voters[j]
+        mj = x_members[j]
+        bj = x_able[j]
         for i in range(n):
             party = i in (agg, vic)
             m_all = member[j, i] and alive[i]
-            x_members[j, i] = m_all and not party
-            x_able[j, i] = x_members[j, i] and not absent[j, i] and not busy[i] and reach[i, vic]
+            mj[i] = m_all and not party
+            bj[i] = mj[i] and not absent[j, i] and not busy[i] and reach[i, vic]
             base = m_all and not absent[j, i]
             if not parties_vote[j]:
                 base = base and not party
-            x_voters[j, i] = base
+            vj[i] = base
         if rule[j] == 3:
             n_perm = 0
             for i in range(n):
-                if x_voters[j, i] and permanent[j, i]:
+                if vj[i] and permanent[j, i]:
                     n_perm += 1
             free_seats = max(seats[j] - n_perm, 0)
             # The free seats go to the eligible non-permanent members with the lowest keys.
             n_elig = 0
             for i in range(n):
-                if x_voters[j, i] and not permanent[j, i]:
-                    x_keys[n_elig] = u[SEATS, i]
+                if vj[i] and not permanent[j, i]:
+                    x_keys[n_elig] = keys[i]
                     n_elig += 1
             kth = np.inf
             if free_seats > 0 and free_seats <= n_elig:
                 kth = kth_smallest(x_keys, n_elig, free_seats)
             for i in range(n):
-                if x_voters[j, i] and not permanent[j, i]:
-                    x_voters[j, i] = free_seats > 0 and u[SEATS, i] <= kth
+                if vj[i] and not permanent[j, i]:
+                    vj[i] = free_seats > 0 and keys[i] <= kth
         # Designation probability (rules.<Rule>.probability).
-        # The voters' row in the mask: the kernels take whole arrays, not rows
-        # (a row is a new reference to count, every time).
-        vp = x_mask
         n_vote = 0
         for i in range(n):
-            vp[i] = x_voters[j, i]
-            if vp[i]:
+            if vj[i]:
                 n_vote += 1
         r = rule[j]
         if r == 0:
             pd = 1.0
         elif r == 1:
-            pd = np.exp(log_all_yes(p_yes, vp, t1)) if n_vote > 0 else 0.0
+            pd = np.exp(log_all_yes(p_yes, vj, t1)) if n_vote > 0 else 0.0
         elif r == 2:
             nd = np.ceil(quota[j] * n_vote - 1e-9)
-            pd = at_least(p_yes, vp, nd, t1, t2) if n_vote > 0 else 0.0
+            pd = at_least(p_yes, vj, nd, t1, t2) if n_vote > 0 else 0.0
         else:
             nd = np.ceil(quota[j] * min(n_vote, seats[j]) / seats[j] - 1e-9)
             if veto[j]:
+                vp = x_mask
                 n_vp = 0
                 for i in range(n):
-                    vp[i] = x_voters[j, i] and permanent[j, i]
+                    vp[i] = vj[i] and permanent[j, i]
                     if vp[i]:
                         n_vp += 1
                 p_perm = np.exp(log_all_yes(p_yes, vp, t1))
                 for i in range(n):
-                    vp[i] = x_voters[j, i] and not permanent[j, i]
+                    vp[i] = vj[i] and not permanent[j, i]
                 pd = at_least(p_yes, vp, nd - n_vp, t1, t2) * p_perm
             else:
-                pd = at_least(p_yes, vp, nd, t1, t2)
+                pd = at_least(p_yes, vj, nd, t1, t2)
             if n_vote == 0:
                 pd = 0.0
         if P.find_when_needed > 0 and not v_pow < P.force_margin * a_pow:
@@ -219,13 +210,14 @@ def assess(
         x_p_des[j] = pd
         # Participation (phases.response.assess; rules.<Doctrine>.chance).
         will = x_will
+        pj = x_p_join[j]
         if ideal[j]:
             for i in range(n):
-                x_p_join[j, i] = 1.0 if x_able[j, i] else 0.0
+                pj[i] = 1.0 if bj[i] else 0.0
             continue
         cred_term = P.join_credibility * cred[j]
         for i in range(n):
-            if not x_able[j, i]:
+            if not bj[i]:
                 t1[i] = 0.0
                 continue
             if np.isnan(logit_common[i]):
@@ -240,10 +232,10 @@ def assess(
             will[i] = 1.0 / (1.0 + np.exp(-lg))
             t1[i] = will[i] * power[i]
         wins = (psum(t1) + v_pow) >= P.force_margin * a_pow
-        x_wins[j] = wins
-        x_cred_term[j] = cred_term
+        X.wins[j] = wins
+        X.cred_term[j] = cred_term
         for i in range(n):
-            if not x_able[j, i]:
+            if not bj[i]:
                 continue
             d = doctrine[i]
             if d == 1:
@@ -252,19 +244,19 @@ def assess(
                 will[i] = 1.0 if (margin[i] > 0 and wins) else 0.0
             t1[i] = will[i] * power[i]
         total = psum(t1)
-        x_total[j] = total
+        X.total[j] = total
         for i in range(n):
-            if not x_able[j, i]:
-                x_p_join[j, i] = 0.0
+            if not bj[i]:
+                pj[i] = 0.0
                 continue
             if doctrine[i] != 1:
                 others = total - t1[i]
                 damp = 1.0 - P.free_riding * min(max(others / need, 0.0), 1.0)
                 will[i] = will[i] * damp
-            x_p_join[j, i] = will[i]
+            pj[i] = will[i]
 
 
-@jit
+@inline
 def respond(
     P: Any, A: Any, S: Any, X: Any, agg: int, vic: int, uu: Any, aggressor_side: float
 ) -> tuple[bool, bool, bool, float, float]:
@@ -315,12 +307,13 @@ def respond(
     # victim alone cannot meet the aggressor's side.
     needed = power[vic] < P.force_margin * aggressor_side
     for j in range(k):
+        vj = x_voters[j]
         r = rule[j]
         n_vote = 0
         n_yes = 0
         perm_no = False
         for i in range(n):
-            if x_voters[j, i]:
+            if vj[i]:
                 n_vote += 1
                 if yes[i]:
                     n_yes += 1
@@ -342,15 +335,17 @@ def respond(
             d = d and needed
         x_designated[j] = d
         if d:
+            pj = x_p_join[j]
             for i in range(n):
-                if uu[1, i] < x_p_join[j, i]:
+                if uu[1, i] < pj[i]:
                     joiners[i] = True
             if military[j]:
                 mil_ok = True
             if sanctions[j]:
                 san_ok = True
+                mj = x_members[j]
                 for i in range(n):
-                    if x_members[j, i] and yes[i]:
+                    if mj[i] and yes[i]:
                         sanctioners[i] = True
     any_join = False
     for i in range(n):

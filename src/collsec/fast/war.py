@@ -13,11 +13,11 @@ from typing import Any
 import numpy as np
 
 from collsec.fast._sum import psum
-from collsec.fast.kernels import jit, ndtri
+from collsec.fast.kernels import inline, ndtri
 from collsec.fast.rules import win
 
 
-@jit
+@inline
 def fight(
     P: Any, S: Any, X: Any, agg: int, vic: int, uu: Any, sanction_weight: float, world_cap: float
 ) -> tuple[bool, bool, float, float, float]:
