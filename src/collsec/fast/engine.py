@@ -32,7 +32,7 @@ from collsec.fast.arming import arm
 from collsec.fast.arrays import RULE_CODES, arrangement_arrays, pack, scratch, world_arrays
 from collsec.fast.diagnosis import crisis_frame, log_fought, new_log, room
 from collsec.fast.growth import grow
-from collsec.fast.kernels import HAVE_NUMBA, inline, jit
+from collsec.fast.kernels import HAVE_NUMBA, borrow, inline, jit
 from collsec.fast.learning import enter, learn
 from collsec.fast.response import assess, respond
 from collsec.fast.war import fight
@@ -238,6 +238,15 @@ def run_many(P: Any, W: Any, A: Any, X: Any, gens: Any, lo: int, hi: int, years:
     (``gens[lo:hi]``), on the chunk's own rows of the dynamic arrays (row 0 is
     replication ``lo``); return their crisis log and its rows (batch row in
     column 0)."""
+    # Every array here outlives the call (the caller holds it): borrowed, so
+    # that the kernels count no references (kernels.borrow). The crisis log
+    # is not: it is reallocated as it grows.
+    W = borrow(W)
+    A = borrow(A)
+    X = borrow(X)
+    cap, arms, revis, alive, busy = borrow((cap, arms, revis, alive, busy))
+    member, cred, sanction_left, sanction_pen = borrow((member, cred, sanction_left, sanction_pen))
+    yearly, st_cap, st_arms, st_alive = borrow((yearly, st_cap, st_arms, st_alive))
     n_log = 0
     for i in range(lo, hi):
         j = i - lo
