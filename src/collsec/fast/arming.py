@@ -68,7 +68,10 @@ def arm(P: Any, W: Any, A: Any, S: Any, X: Any) -> None:
             hostile = max(hostile, padded[reach_in[i, d]] * hostility_in[i, d])
         own = power[i] + support[i]
         threat[i] = hostile / max(own, max(RATIO_FLOOR * hostile, TINY))
-        excess = np.log(max(threat[i], 1e-12) / P.a_tolerance)
+        ratio = max(threat[i], 1e-12) / P.a_tolerance
+        # log(ratio) <= 0 below the tolerance, where arms only decay: the log
+        # is skipped there (the same bits: the rise is zero either way).
+        excess = 0.0 if ratio <= 1.0 else np.log(ratio)
         up = P.a_response * max(excess, 0.0) * (P.a_max - arms[i])
         down = P.a_decay * (arms[i] - P.a_min)
         if alive[i]:

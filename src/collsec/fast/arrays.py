@@ -22,7 +22,7 @@ from numpy.typing import NDArray
 from collsec.arrangements import Arrangement
 from collsec.rules import Automatic, Council, Majority, Unanimity
 from collsec.scenario import Parameters
-from collsec.state import DRAWS_PER_STATE, Batch
+from collsec.state import DRAWS_PER_ATTACK, DRAWS_PER_STATE, Batch
 
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
@@ -155,6 +155,8 @@ def pack(params: Parameters) -> Params:
 
 class Scratch(NamedTuple):
     u: FloatArray
+    ua: FloatArray
+    order: IntArray
     power: FloatArray
     padded: FloatArray
     support: FloatArray
@@ -196,6 +198,8 @@ def scratch(n: int, k: int, dmax: int) -> Scratch:
     f = np.zeros
     return Scratch(
         u=f((DRAWS_PER_STATE, n)),
+        ua=f((DRAWS_PER_ATTACK, n)),
+        order=f(n, dtype=np.int64),
         power=f(n),
         padded=f(n + 1),
         support=f(n),

@@ -32,7 +32,7 @@ from collsec.fast.arming import arm
 from collsec.fast.arrays import RULE_CODES, arrangement_arrays, pack, scratch, world_arrays
 from collsec.fast.diagnosis import crisis_frame, log_fought, new_log, room
 from collsec.fast.growth import grow
-from collsec.fast.kernels import HAVE_NUMBA, jit
+from collsec.fast.kernels import HAVE_NUMBA, borrow, inline, jit
 from collsec.fast.learning import enter, learn
 from collsec.fast.response import assess, respond
 from collsec.fast.war import fight
@@ -46,6 +46,31 @@ _M = {name: i for i, name in enumerate(YEARLY_METRICS)}
 def supports(arrangements: list[Arrangement], n: int = 0) -> bool:
     """True if the compiled engine can run these arrangements on ``n`` states."""
     return HAVE_NUMBA and n <= MAX_STATES and all(type(a.rule) in RULE_CODES for a in arrangements)
+
+
+@inline
+def draw(g: Any, out: Any) -> None:
+    """Fill ``out`` from the generator: the numbers of ``g.random(out.shape)``,
+    without allocating an array every year."""
+    for r in range(out.shape[0]):
+        for i in range(out.shape[1]):
+            out[r, i] = g.random()
+
+
+@inline
+def sort_keys(keys: Any, m: int, order: Any) -> None:
+    """``order[:m] = np.argsort(keys[:m], kind="mergesort")``: a stable
+    insertion sort, allocation-free (a year has a handful of attacks)."""
+    for i in range(m):
+        order[i] = i
+    for i in range(1, m):
+        o = order[i]
+        v = keys[o]
+        j = i - 1
+        while j >= 0 and keys[order[j]] > v:
+            order[j + 1] = order[j]
+            j -= 1
+        order[j + 1] = o
 
 
 @jit
@@ -155,11 +180,11 @@ def run(P: Any, W: Any, A: Any, S: Any, X: Any, g: Any, years: int, yearly: Any,
     alive = S[3]
     busy = S[4]
     n = cap.shape[0]
-    x_u = X.u
+    u = X.u
+    ua = X.ua
+    order = X.order
     for t in range(years):
-        # One call per block of draws: each call to the generator costs more
-        # than the number it returns.
-        u = g.random(x_u.shape)
+        draw(g, u)
         n_alive = 0
         for i in range(n):
             busy[i] = False
@@ -176,16 +201,19 @@ def run(P: Any, W: Any, A: Any, S: Any, X: Any, g: Any, years: int, yearly: Any,
         yearly[2, t] += n_det
         # The attacks, one after another in the order of their keys.
         if n_att > 0:
-            order = np.argsort(X.att_key[:n_att], kind="mergesort")
-            ua = g.random((n_att, x_u.shape[0], n))
+            sort_keys(X.att_key, n_att, order)
             out = X.out
             for c in range(n_att):
+                # Attack c's block of draws, drawn before it is resolved: the
+                # NumPy engine draws every attack's block at once, in this
+                # order, and nothing else draws in between.
+                draw(g, ua)
                 a = X.att_agg[order[c]]
                 v = X.att_vic[order[c]]
                 if not (alive[a] and alive[v] and not busy[a] and not busy[v]):
                     continue
                 assess(P, W, A, S, X, a, v, u[5])
-                clash(P, W, A, S, X, a, v, ua[c], out)
+                clash(P, W, A, S, X, a, v, ua, out)
                 for m in range(12):
                     yearly[1 + m + (1 if m > 0 else 0), t] += out[m]
                 if keep_crises:
@@ -206,14 +234,26 @@ def run_many(P: Any, W: Any, A: Any, X: Any, gens: Any, lo: int, hi: int, years:
              sanction_left: Any, sanction_pen: Any, yearly: Any, st_cap: Any, st_arms: Any,
              st_alive: Any, keep_states: bool, keep_crises: bool,
              log: Any) -> tuple[Any, int]:  # fmt: skip
-    """Run replications ``lo`` to ``hi - 1``, each from its own generator; return
-    their crisis log and its rows (batch row in column 0)."""
+    """Run replications ``lo`` to ``hi - 1``, each from its own generator
+    (``gens[lo:hi]``), on the chunk's own rows of the dynamic arrays (row 0 is
+    replication ``lo``); return their crisis log and its rows (batch row in
+    column 0)."""
+    # Every array here outlives the call (the caller holds it): borrowed, so
+    # that the kernels count no references (kernels.borrow). The crisis log
+    # is not: it is reallocated as it grows.
+    W = borrow(W)
+    A = borrow(A)
+    X = borrow(X)
+    cap, arms, revis, alive, busy = borrow((cap, arms, revis, alive, busy))
+    member, cred, sanction_left, sanction_pen = borrow((member, cred, sanction_left, sanction_pen))
+    yearly, st_cap, st_arms, st_alive = borrow((yearly, st_cap, st_arms, st_alive))
     n_log = 0
     for i in range(lo, hi):
-        S = (cap[i], arms[i], revis[i], alive[i], busy[i], member[i], cred[i],
-             sanction_left[i], sanction_pen[i])  # fmt: skip
-        log, n_log = run(P, W, A, S, X, gens[i], years, yearly[i], st_cap[i], st_arms[i],
-                         st_alive[i], keep_states, keep_crises, log, n_log, i)  # fmt: skip
+        j = i - lo
+        S = (cap[j], arms[j], revis[j], alive[j], busy[j], member[j], cred[j],
+             sanction_left[j], sanction_pen[j])  # fmt: skip
+        log, n_log = run(P, W, A, S, X, gens[i], years, yearly[j], st_cap[j], st_arms[j],
+                         st_alive[j], keep_states, keep_crises, log, n_log, i)  # fmt: skip
     return log, n_log
 
 
@@ -273,16 +313,26 @@ def run_batch_compiled(
     local = threading.local()
     tables: dict[int, np.ndarray] = {}
 
+    dynamic = (cap, arms, revis, alive, busy, member, cred, sanction_left, sanction_pen,
+               yearly, st_cap, st_arms, st_alive)  # fmt: skip
+
     def some(lo: int, hi: int) -> None:
         # Every scratch array is written before it is read, so a thread reuses
-        # its own; a chunk of replications is one compiled call.
+        # its own; a chunk of replications is one compiled call. Each thread
+        # also reads its own copy of the static arrays and runs on its own copy
+        # of the chunk's rows: the compiled code counts references to every
+        # array it unpacks, and two threads counting on the same array would
+        # fight over one cache line (measured: 2 threads ran 1.75x one).
         X = getattr(local, "scratch", None)
         if X is None:
             X = local.scratch = scratch(n, k, dmax)
-        log, rows = run_many(P, W, A, X, typed_gens, lo, hi, years, cap, arms, revis, alive,
-                             busy, member, cred, sanction_left, sanction_pen, yearly, st_cap,
-                             st_arms, st_alive, keep_states, keep_crises,
-                             new_log())  # fmt: skip
+            local.W = tuple(a.copy() for a in W)
+            local.A = tuple(a.copy() for a in A)
+        own = [a[lo:hi].copy() for a in dynamic]
+        log, rows = run_many(P, local.W, local.A, X, typed_gens, lo, hi, years, *own,
+                             keep_states, keep_crises, new_log())  # fmt: skip
+        for a, mine in zip(dynamic, own, strict=True):
+            a[lo:hi] = mine
         tables[lo] = log[:rows]
         if on_year is not None:
             on_year(years * (hi - lo))
