@@ -5,9 +5,15 @@ leave the kernels as plain Python (correct, and far too slow to run), so that
 every module of :mod:`collsec.fast` imports and reads the same either way.
 
 - :data:`jit` compiles a kernel called from another kernel or from Python;
-  :data:`inline` compiles a helper that numba pastes into its caller. A call
-  between compiled functions that passes arrays costs two atomic
-  reference-count updates per array, which would otherwise dominate the run.
+  :data:`inline` compiles a helper that numba pastes into its caller.
+- :func:`borrow` gives the same arrays without a reference count. numba
+  counts a reference each time a kernel binds an array (a call's argument, an
+  unpack from a tuple, a row) and its pruning pass leaves most of them: about
+  560 counts a simulated year of the default world (counted with gdb on
+  ``NRT_incref``/``NRT_decref``), each an atomic add on a count that two
+  threads may share. On a borrowed array the count is a call that returns at
+  once. :func:`~collsec.fast.engine.run_many` borrows the chunk's arrays, which
+  the caller holds for the whole call.
 - :func:`ndtri` and :func:`ndtr` are scipy's own normal quantile and
   distribution functions (``scipy.special.cython_special``), linked by symbol
   name, not as ctypes pointers, so that the compiled code can be cached.
@@ -44,7 +50,8 @@ try:
     from numba.np.arrayobj import make_array, populate_array
 
     def _borrowed(context: Any, builder: Any, ty: Any, value: Any) -> Any:
-        if isinstance(ty, types.Array):
+        kind: Any = ty
+        if isinstance(kind, types.Array):
             src = make_array(ty)(context, builder, value=value)
             dst = make_array(ty)(context, builder)
             populate_array(
@@ -56,16 +63,16 @@ try:
                 meminfo=None,
             )
             return dst._getvalue()
-        if isinstance(ty, types.BaseTuple):
+        if isinstance(kind, types.BaseTuple):
             out = context.get_constant_undef(ty)
-            for i, item_ty in enumerate(ty):
+            for i, item_ty in enumerate(ty.types):
                 item = _borrowed(context, builder, item_ty, builder.extract_value(value, i))
                 out = builder.insert_value(out, item, i)
             return out
         return value
 
     @intrinsic
-    def borrow(typingctx: Any, value: Any) -> Any:
+    def _borrow(typingctx: Any, value: Any) -> Any:
         """The same arrays (or tuple of arrays), without their reference count.
 
         numba counts a reference, with an atomic add and subtract on the
@@ -81,6 +88,8 @@ try:
 
         return value(value), codegen
 
+    borrow: Any = _borrow
+
 except ImportError:  # pragma: no cover - depends on the installation
     from scipy import special
 
@@ -93,8 +102,10 @@ except ImportError:  # pragma: no cover - depends on the installation
     inline = jit
     HAVE_NUMBA = False
 
-    def borrow(value: Any) -> Any:
+    def _no_borrow(value: Any) -> Any:
         return value
+
+    borrow = _no_borrow
 
 
 @inline
