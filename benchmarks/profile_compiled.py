@@ -12,6 +12,11 @@ Usage::
     NUMBA_ENABLE_PROFILING=1 perf record -F 4000 -D 4000 -o perf.data \\
         python benchmarks/profile_compiled.py 4000
     perf report -i perf.data --no-children --sort dso,symbol
+
+and to name the ``[JIT]`` samples by kernel (``benchmarks/perf_kernels.py``
+reads the compiled object from numba's cache)::
+
+    python benchmarks/perf_kernels.py perf.data --run-many ADDRESS --incref ADDRESS
 """
 
 from __future__ import annotations
@@ -49,6 +54,11 @@ def main(argv: list[str] | None = None) -> int:
 
     for name in ("NRT_incref", "NRT_decref"):
         print(name, hex(nrt.rtsys.library.get_pointer_to_function(name)))
+    from collsec.fast import engine
+
+    cres = next(iter(engine.run_many.overloads.values()))
+    base = cres.library.get_pointer_to_function(cres.fndesc.llvm_func_name)
+    print("run_many", hex(base))
     return 0
 
 
