@@ -100,7 +100,7 @@ def war_rows(
     # in case prediction); the others are original participants, not joiners.
     probe = Case(year=year, org=org_of(year), aggressors=tuple(inits), victim=defs[0])
     try:
-        _, world, arr, params, _notes = _setup(probe, hp, data_dir, (), (), None)
+        _, world, arr, params = _setup(probe, hp, data_dir, (), (), None)
     except CollsecError:
         return []
     rng = np.random.default_rng(0)  # Batch.start counts generators; nothing is drawn
