@@ -31,6 +31,7 @@ from collsec.fast.aggression import decide
 from collsec.fast.arming import arm
 from collsec.fast.arrays import RULE_CODES, arrangement_arrays, pack, scratch, world_arrays
 from collsec.fast.diagnosis import crisis_frame, log_fought, new_log, room
+from collsec.fast.draws import pcg64_fill, pcg64_states, store_states
 from collsec.fast.growth import grow
 from collsec.fast.kernels import HAVE_NUMBA, borrow, inline, jit
 from collsec.fast.learning import enter, learn
@@ -167,10 +168,13 @@ def clash(P: Any, W: Any, A: Any, S: Any, X: Any, agg: int, vic: int, uu: Any, o
 
 
 @jit
-def run(P: Any, W: Any, A: Any, S: Any, X: Any, g: Any, years: int, yearly: Any,
-        st_cap: Any, st_arms: Any, st_alive: Any, keep_states: bool, keep_crises: bool,
-        log: Any, n_log: int, rep: int) -> tuple[Any, int]:  # fmt: skip
+def run(P: Any, W: Any, A: Any, S: Any, X: Any, g: Any, pcg: Any, use_pcg: bool, years: int,
+        yearly: Any, st_cap: Any, st_arms: Any, st_alive: Any, keep_states: bool,
+        keep_crises: bool, log: Any, n_log: int, rep: int) -> tuple[Any, int]:  # fmt: skip
     """Run one replication's years (every phase of ``engine.run_batch``).
+
+    The uniforms come from the replication's PCG64 state ``pcg`` with
+    ``use_pcg`` (:mod:`collsec.fast.draws`), else from its generator ``g``.
 
     With ``keep_crises``, its crises are appended to ``log`` from row
     ``n_log`` on; returns the log (grown if need be) and its rows.
@@ -184,7 +188,10 @@ def run(P: Any, W: Any, A: Any, S: Any, X: Any, g: Any, years: int, yearly: Any,
     ua = X.ua
     order = X.order
     for t in range(years):
-        draw(g, u)
+        if use_pcg:
+            pcg64_fill(pcg, u)
+        else:
+            draw(g, u)
         n_alive = 0
         for i in range(n):
             busy[i] = False
@@ -207,7 +214,10 @@ def run(P: Any, W: Any, A: Any, S: Any, X: Any, g: Any, years: int, yearly: Any,
                 # Attack c's block of draws, drawn before it is resolved: the
                 # NumPy engine draws every attack's block at once, in this
                 # order, and nothing else draws in between.
-                draw(g, ua)
+                if use_pcg:
+                    pcg64_fill(pcg, ua)
+                else:
+                    draw(g, ua)
                 a = X.att_agg[order[c]]
                 v = X.att_vic[order[c]]
                 if not (alive[a] and alive[v] and not busy[a] and not busy[v]):
@@ -229,7 +239,8 @@ def run(P: Any, W: Any, A: Any, S: Any, X: Any, g: Any, years: int, yearly: Any,
 
 
 @jit
-def run_many(P: Any, W: Any, A: Any, X: Any, gens: Any, lo: int, hi: int, years: int,
+def run_many(P: Any, W: Any, A: Any, X: Any, gens: Any, pcg: Any, use_pcg: bool, lo: int,
+             hi: int, years: int,
              cap: Any, arms: Any, revis: Any, alive: Any, busy: Any, member: Any, cred: Any,
              sanction_left: Any, sanction_pen: Any, yearly: Any, st_cap: Any, st_arms: Any,
              st_alive: Any, keep_states: bool, keep_crises: bool,
@@ -246,14 +257,15 @@ def run_many(P: Any, W: Any, A: Any, X: Any, gens: Any, lo: int, hi: int, years:
     X = borrow(X)
     cap, arms, revis, alive, busy = borrow((cap, arms, revis, alive, busy))
     member, cred, sanction_left, sanction_pen = borrow((member, cred, sanction_left, sanction_pen))
-    yearly, st_cap, st_arms, st_alive = borrow((yearly, st_cap, st_arms, st_alive))
+    yearly, st_cap, st_arms, st_alive, pcg = borrow((yearly, st_cap, st_arms, st_alive, pcg))
     n_log = 0
     for i in range(lo, hi):
         j = i - lo
         S = (cap[j], arms[j], revis[j], alive[j], busy[j], member[j], cred[j],
              sanction_left[j], sanction_pen[j])  # fmt: skip
-        log, n_log = run(P, W, A, S, X, gens[i], years, yearly[j], st_cap[j], st_arms[j],
-                         st_alive[j], keep_states, keep_crises, log, n_log, i)  # fmt: skip
+        log, n_log = run(P, W, A, S, X, gens[i], pcg[j], use_pcg, years, yearly[j], st_cap[j],
+                         st_arms[j], st_alive[j], keep_states, keep_crises, log, n_log,
+                         i)  # fmt: skip
     return log, n_log
 
 
@@ -313,7 +325,12 @@ def run_batch_compiled(
     local = threading.local()
     tables: dict[int, np.ndarray] = {}
 
-    dynamic = (cap, arms, revis, alive, busy, member, cred, sanction_left, sanction_pen,
+    # Each replication's PCG64 state, stepped in the kernels and written back
+    # into its generator after the batch (collsec.fast.draws).
+    pcg_start = pcg64_states(gens)
+    use_pcg = pcg_start is not None
+    pcg = pcg_start if pcg_start is not None else np.zeros((r, 4), dtype=np.uint64)
+    dynamic = (pcg, cap, arms, revis, alive, busy, member, cred, sanction_left, sanction_pen,
                yearly, st_cap, st_arms, st_alive)  # fmt: skip
 
     def some(lo: int, hi: int) -> None:
@@ -329,8 +346,8 @@ def run_batch_compiled(
             local.W = tuple(a.copy() for a in W)
             local.A = tuple(a.copy() for a in A)
         own = [a[lo:hi].copy() for a in dynamic]
-        log, rows = run_many(P, local.W, local.A, X, typed_gens, lo, hi, years, *own,
-                             keep_states, keep_crises, new_log())  # fmt: skip
+        log, rows = run_many(P, local.W, local.A, X, typed_gens, own[0], use_pcg, lo, hi, years,
+                             *own[1:], keep_states, keep_crises, new_log())  # fmt: skip
         for a, mine in zip(dynamic, own, strict=True):
             a[lo:hi] = mine
         tables[lo] = log[:rows]
@@ -355,6 +372,8 @@ def run_batch_compiled(
     finally:
         if was_enabled:
             gc.enable()
+    if use_pcg:
+        store_states(gens, pcg)
     states: dict[str, np.ndarray] = {}
     if keep_states:
         states = {"cap": st_cap, "arms": st_arms, "alive": st_alive}

@@ -90,6 +90,22 @@ try:
 
     borrow: Any = _borrow
 
+    @intrinsic
+    def _mulhi(typingctx: Any, a: Any, b: Any) -> Any:
+        """The high 64 bits of the 128-bit product of two uint64 (one ``mul``)."""
+        sig = types.uint64(types.uint64, types.uint64)
+
+        def codegen(context: Any, builder: Any, signature: Any, args: Any) -> Any:
+            from llvmlite import ir
+
+            wide = ir.IntType(128)
+            product = builder.mul(builder.zext(args[0], wide), builder.zext(args[1], wide))
+            return builder.trunc(builder.lshr(product, ir.Constant(wide, 64)), ir.IntType(64))
+
+        return sig, codegen
+
+    mulhi: Any = _mulhi
+
 except ImportError:  # pragma: no cover - depends on the installation
     from scipy import special
 
@@ -106,6 +122,13 @@ except ImportError:  # pragma: no cover - depends on the installation
         return value
 
     borrow = _no_borrow
+
+    def _py_mulhi(a: Any, b: Any) -> Any:
+        import numpy as np
+
+        return np.uint64((int(a) * int(b)) >> 64)
+
+    mulhi = _py_mulhi
 
 
 @inline
