@@ -8,6 +8,15 @@ CPU time is the steadier figure on a shared machine). Big cells are scaled
 down in years (``--max-state-years``) so the table finishes in a few minutes;
 the years actually run are printed in the table.
 
+``--states-per-region K`` keeps the states per region about fixed instead of
+the default scenario's four regions whatever the number of states: each world
+gets ``n // K`` regions (at least 1, at most the schema's 64, so from 640
+states on a region holds more than ``K``). Each row also shows the world's
+regions, ``dmax`` (the width of ``world.reach_in``: the most states that can
+reach one state, the width of arming's loop) and the crises (wars begun plus
+attacks deterred) per living state-year, the two things the engine's work per
+state-year depends on besides the number of states.
+
 ``--engine`` chooses collsec's engine (``numpy``: the batched NumPy engine;
 ``compiled``: :mod:`collsec.fast`, which needs numba; ``auto``: compiled when
 numba is installed). The compiled engine runs on ``--threads`` threads (default
@@ -19,6 +28,7 @@ Usage::
     python benchmarks/scaling.py                    # states 10/50/200/1000 x reps 1/100/10000
     python benchmarks/scaling.py --engine numpy     # the same table for the NumPy engine
     python benchmarks/scaling.py --quick            # a smaller table
+    python benchmarks/scaling.py --states-per-region 10   # regions of about 10 states
     python benchmarks/scaling.py --json
 """
 
@@ -26,6 +36,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import sys
 import time
@@ -34,14 +45,27 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 import collsec
-from collsec.scenario import Scenario, load_scenario
+from collsec.scenario import GeneratedWorld, Scenario, load_scenario
+
+MAX_REGIONS: int = next(
+    m.le for m in GeneratedWorld.model_fields["n_regions"].metadata if hasattr(m, "le")
+)
+"""The schema's bound on ``world.n_regions``."""
 
 
-def _scenario(states: int, replications: int, years: int) -> Scenario:
+def regions_for(states: int, states_per_region: int | None) -> int:
+    """Regions of a world of ``states`` states: the default scenario's 4, or ``n // K``."""
+    if states_per_region is None:
+        return 4
+    return max(1, min(MAX_REGIONS, states // states_per_region))
+
+
+def _scenario(states: int, replications: int, years: int, regions: int = 4) -> Scenario:
     """The default scenario on a generated world of ``states`` states, summary output only."""
     return load_scenario("default").with_overrides(
         {
             "world.n_states": states,
+            "world.n_regions": regions,
             "world.n_great_powers": min(3, states),
             "output.yearly": False,
             "output.crises": False,
@@ -58,15 +82,20 @@ def cell(
     seed: int = 1,
     engine: str = "numpy",
     threads: int = 1,
+    regions: int = 4,
 ) -> dict[str, float]:
-    """Time one run; return its size, wall and CPU time and throughput."""
-    sc = _scenario(states, replications, years)
+    """Time one run; return its size, wall and CPU time, throughput and crisis rate."""
+    sc = _scenario(states, replications, years, regions)
     start, cpu = time.perf_counter(), time.process_time()
-    collsec.simulate(sc, seed=seed, engine=engine, threads=threads)
+    res = collsec.simulate(sc, seed=seed, engine=engine, threads=threads)
     dt, dcpu = time.perf_counter() - start, time.process_time() - cpu
     sy = states * years * replications
+    pr = res.per_replication
     return {
         "states": states,
+        "regions": regions,
+        "dmax": int(res.world.reach_in.shape[1]),
+        "crises_per_state_year": float((pr["war_rate"] + pr["deterred_rate"]).mean()),
         "replications": replications,
         "years": years,
         "seconds": dt,
@@ -101,7 +130,16 @@ def main(argv: list[str] | None = None) -> int:
         help="scale a cell's years down so states x years x reps stays below this "
         "(default 8e6 for the NumPy engine, 4e7 for the compiled one)",
     )
+    ap.add_argument(
+        "--states-per-region",
+        type=int,
+        metavar="K",
+        help=f"about K states per region (n // K regions, 1 to {MAX_REGIONS}) "
+        "instead of the default scenario's 4 regions",
+    )
     args = ap.parse_args(argv)
+    if args.states_per_region is not None and args.states_per_region < 1:
+        ap.error("--states-per-region: must be at least 1")
     engine = args.engine
     if engine == "auto":
         engine = "compiled" if collsec.fast.supports([], 0) else "numpy"
@@ -116,11 +154,14 @@ def main(argv: list[str] | None = None) -> int:
     for n in states:
         for r in reps:
             years = max(10, min(args.years, int(budget / (n * r))))
-            rows.append(cell(n, r, years, engine=engine, threads=args.threads))
+            nr = regions_for(n, args.states_per_region)
+            rows.append(cell(n, r, years, engine=engine, threads=args.threads, regions=nr))
             if not args.json:
                 c = rows[-1]
                 print(
-                    f"states {n:4d}  reps {r:6d}  years {years:4d}  {c['seconds']:7.2f} s  "
+                    f"states {n:4d}  regions {nr:2d}  dmax {c['dmax']:2d}  "
+                    f"crises/state-year {c['crises_per_state_year']:.4f}  "
+                    f"reps {r:6d}  years {years:4d}  {c['seconds']:7.2f} s  "
                     f"{c['state_years_per_s']:12,.0f} state-years/s  "
                     f"{c['us_per_state_year']:7.3f} us/state-year  "
                     f"(CPU {c['cpu_us_per_state_year']:7.3f})",
@@ -130,11 +171,18 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(
             json.dumps(
-                {"engine": engine, "threads": args.threads, "cells": rows, "peak_rss_mb": peak}
+                {
+                    "engine": engine,
+                    "threads": args.threads,
+                    "states_per_region": args.states_per_region,
+                    "cells": rows,
+                    "peak_rss_mb": peak,
+                }
             )
         )
     else:
         print(f"engine {engine}, {args.threads} thread(s); peak RSS {peak:.0f} MB")
+        print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     return 0
 
 
