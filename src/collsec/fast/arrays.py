@@ -251,6 +251,11 @@ def world_arrays(b: Batch) -> tuple[np.ndarray, ...]:
         np.ascontiguousarray(w.doctrine, dtype=np.int64),
         np.ascontiguousarray(w.weakest_quartile()),
         np.ascontiguousarray(w.similarity.T),
+        # Row-major transposes: a crisis reads every state's reach of the
+        # victim and affinity to both parties, a row here instead of a column
+        # (a cache line per state at 1,000 states; benchmarks/scaling_phases.py).
+        np.ascontiguousarray(w.reach.T),
+        np.ascontiguousarray(b.affinity.T),
     )
 
 

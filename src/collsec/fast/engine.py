@@ -83,7 +83,7 @@ def clash(P: Any, W: Any, A: Any, S: Any, X: Any, agg: int, vic: int, uu: Any, o
     busy = S[4]
     sanction_left = S[7]
     sanction_pen = S[8]
-    reach = W[0]
+    reach_t = W[9]
     weak = W[7]
     n = alive.shape[0]
     k = S[5].shape[0]
@@ -103,7 +103,7 @@ def clash(P: Any, W: Any, A: Any, S: Any, X: Any, agg: int, vic: int, uu: Any, o
     helps = x_helps
     attackers = x_attackers
     for i in range(n):
-        free[i] = alive[i] and not busy[i] and reach[i, vic] and i != agg and i != vic
+        free[i] = alive[i] and not busy[i] and reach_t[vic, i] and i != agg and i != vic
         helps[i] = uu[2, i] < P.adhoc_support
         attackers[i] = (free[i] and helps[i] and margin[i] <= -P.adhoc_affinity) or i == agg
     for i in range(n):

@@ -83,8 +83,8 @@ def assess(
     busy = S[4]
     member = S[5]
     cred = S[6]
-    reach = W[0]
-    affinity = W[4]
+    reach_t = W[9]
+    affinity_t = W[10]
     doctrine = W[6]
     kind = A[0]
     rule = A[1]
@@ -119,7 +119,7 @@ def assess(
     p_yes = x_p_yes
     for i in range(n):
         power[i] = cap[i] * arms[i] if alive[i] else 0.0
-        margin[i] = affinity[i, vic] - affinity[i, agg]
+        margin[i] = affinity_t[vic, i] - affinity_t[agg, i]
         if P.vote_noise > 0:
             p_yes[i] = ndtr((margin[i] + P.vote_bias) / P.vote_noise)
         else:
@@ -152,7 +152,7 @@ def assess(
             party = i in (agg, vic)
             m_all = member[j, i] and alive[i]
             mj[i] = m_all and not party
-            bj[i] = mj[i] and not absent[j, i] and not busy[i] and reach[i, vic]
+            bj[i] = mj[i] and not absent[j, i] and not busy[i] and reach_t[vic, i]
             base = m_all and not absent[j, i]
             if not parties_vote[j]:
                 base = base and not party
