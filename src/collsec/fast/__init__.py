@@ -11,13 +11,16 @@ The modules mirror :mod:`collsec.phases`: :mod:`~collsec.fast.growth`,
 :mod:`~collsec.fast.response`, :mod:`~collsec.fast.war`,
 :mod:`~collsec.fast.learning`, stepped by :mod:`~collsec.fast.engine` (the
 twin of :mod:`collsec.engine`); :mod:`~collsec.fast.kernels` holds the
-decorators and scipy's normal functions, :mod:`~collsec.fast._sum` NumPy's
-summation order, :mod:`~collsec.fast.arrays` the packed inputs, and
-:mod:`~collsec.fast.cache` readiness and warming.
+decorators, scipy's normal functions and :func:`~collsec.fast.kernels.borrow`,
+:mod:`~collsec.fast.draws` the uniforms (NumPy's PCG64 stepped in the
+kernels), :mod:`~collsec.fast._sum` NumPy's summation order,
+:mod:`~collsec.fast.arrays` the packed inputs, and :mod:`~collsec.fast.cache`
+readiness and warming.
 
 What is the same as the NumPy engine, and what is not:
 
-- **Draws**: the same, from each replication's own generator in the same order.
+- **Draws**: the same, from each replication's own generator in the same order
+  (its PCG64 state stepped in the kernels and written back, :mod:`~collsec.fast.draws`).
 - **Arithmetic**: every expression in the NumPy engine's order (no fast-math),
   sums in NumPy's pairwise order (:mod:`~collsec.fast._sum`), scipy's own
   normal quantile and distribution functions.
