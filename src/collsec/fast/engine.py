@@ -263,7 +263,8 @@ def run_many(P: Any, W: Any, A: Any, X: Any, gens: Any, pcg: Any, use_pcg: bool,
         j = i - lo
         S = (cap[j], arms[j], revis[j], alive[j], busy[j], member[j], cred[j],
              sanction_left[j], sanction_pen[j])  # fmt: skip
-        log, n_log = run(P, W, A, S, X, gens[i], pcg[j], use_pcg, years, yearly[j], st_cap[j],
+        g = gens[0] if use_pcg else gens[i]  # with use_pcg the generators are not read
+        log, n_log = run(P, W, A, S, X, g, pcg[j], use_pcg, years, yearly[j], st_cap[j],
                          st_arms[j], st_alive[j], keep_states, keep_crises, log, n_log,
                          i)  # fmt: skip
     return log, n_log
@@ -318,18 +319,21 @@ def run_batch_compiled(
         st_cap = st_arms = np.zeros((r, 0, n))
         st_alive = np.zeros((r, 0, n), dtype=bool)
 
-    from numba.typed import List
-
-    typed_gens = List(gens)
-
-    local = threading.local()
-    tables: dict[int, np.ndarray] = {}
-
     # Each replication's PCG64 state, stepped in the kernels and written back
     # into its generator after the batch (collsec.fast.draws).
     pcg_start = pcg64_states(gens)
     use_pcg = pcg_start is not None
     pcg = pcg_start if pcg_start is not None else np.zeros((r, 4), dtype=np.uint64)
+
+    from numba.typed import List
+
+    # numba's typed list costs about 30 us a generator to build: with the PCG64
+    # states in hand the kernels need none of them, and get a list of one.
+    typed_gens = List(gens[:1] if use_pcg else gens)
+
+    local = threading.local()
+    tables: dict[int, np.ndarray] = {}
+
     dynamic = (pcg, cap, arms, revis, alive, busy, member, cred, sanction_left, sanction_pen,
                yearly, st_cap, st_arms, st_alive)  # fmt: skip
 
