@@ -339,21 +339,14 @@ def run_batch_compiled(
 
     def some(lo: int, hi: int) -> None:
         # Every scratch array is written before it is read, so a thread reuses
-        # its own; a chunk of replications is one compiled call. Each thread
-        # also reads its own copy of the static arrays and runs on its own copy
-        # of the chunk's rows: the compiled code counts references to every
-        # array it unpacks, and two threads counting on the same array would
-        # fight over one cache line (measured: 2 threads ran 1.75x one).
+        # its own; a chunk of replications is one compiled call on the chunk's
+        # rows (views: run_many borrows them, so the threads share no count).
         X = getattr(local, "scratch", None)
         if X is None:
             X = local.scratch = scratch(n, k, dmax)
-            local.W = tuple(a.copy() for a in W)
-            local.A = tuple(a.copy() for a in A)
-        own = [a[lo:hi].copy() for a in dynamic]
-        log, rows = run_many(P, local.W, local.A, X, typed_gens, own[0], use_pcg, lo, hi, years,
-                             *own[1:], keep_states, keep_crises, new_log())  # fmt: skip
-        for a, mine in zip(dynamic, own, strict=True):
-            a[lo:hi] = mine
+        own = [a[lo:hi] for a in dynamic]
+        log, rows = run_many(P, W, A, X, typed_gens, own[0], use_pcg, lo, hi, years, *own[1:],
+                             keep_states, keep_crises, new_log())  # fmt: skip
         tables[lo] = log[:rows]
         if on_year is not None:
             on_year(years * (hi - lo))
