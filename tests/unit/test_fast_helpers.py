@@ -2,10 +2,14 @@
 
 ``kth_smallest`` and ``sort_keys`` stand in for ``np.sort`` and a stable
 ``np.argsort``; ``fast.draws`` steps NumPy's PCG64 inside the kernels and must
-give NumPy's numbers and leave each generator where ``g.random()`` would.
+give NumPy's numbers and leave each generator where ``g.random()`` would;
+arming's gathers keep NumPy's sum and max; the vote-probability cache keeps
+the bits however many pairs share a slot.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import numpy as np
 import pytest
@@ -58,3 +62,53 @@ def test_other_bit_generators_keep_g_random() -> None:
 
     assert pcg64_states([np.random.Generator(np.random.MT19937(1))]) is None
     assert pcg64_states([]) is None
+
+
+@pytest.mark.parametrize("shape", [(1, 1), (1, 3), (1, 7), (1, 8), (1, 9), (2, 5), (6, 40), (3, 1)])
+def test_pcg64_fill_four_chains_any_size(shape: tuple[int, int]) -> None:
+    """The four interleaved chains and the one-step tail give NumPy's numbers
+    and its final state for every length, multiples of four or not."""
+    from collsec.fast.draws import pcg64_fill, pcg64_states, store_states
+
+    g = np.random.Generator(np.random.PCG64(7))
+    twin = np.random.Generator(np.random.PCG64(7))
+    states = pcg64_states([g])
+    assert states is not None
+    for _ in range(3):
+        out = np.empty(shape)
+        pcg64_fill(states[0], out)
+        assert np.array_equal(out, twin.random(shape))
+    store_states([g], states)
+    assert g.bit_generator.state == twin.bit_generator.state
+
+
+def test_arming_gathers_are_numpys_sum_and_max() -> None:
+    from collsec.fast.arming import gathered_sum, strongest
+
+    rng = np.random.default_rng(8)
+    for m in (1, 2, 5, 7, 8, 9, 11, 15, 16, 17, 40, 128):
+        n = 60
+        v = np.append(rng.random(n) * 10.0 ** rng.integers(-3, 3, n), 0.0)
+        idx = rng.integers(0, n + 1, (3, m))
+        hostility = rng.random((3, m))
+        hostility[:, ::3] = 0.0
+        for row in range(3):
+            assert gathered_sum(v, idx, row, m) == v[idx[row]].sum()
+            assert strongest(v, idx, hostility, row, m) == (v[idx[row]] * hostility[row]).max()
+
+
+def test_vote_probability_cache_of_one_slot_gives_the_same_run(monkeypatch: Any) -> None:
+    """Pairs that share a slot (as they do above 128 states) only recompute:
+    a cache of a single slot gives the same bytes as one slot per pair."""
+    import collsec
+    from collsec.fast import arrays
+
+    args: dict[str, Any] = {"replications": 3, "years": 80, "seed": 5, "engine": "compiled"}
+    full = collsec.simulate("default", **args)
+    monkeypatch.setattr(arrays, "PYES_CACHE_NUMBERS", 1)
+    assert arrays.scratch(40, 1, 5).pyes_pair.shape == (1,)
+    one = collsec.simulate("default", **args)
+    assert len(full.crises) > 0
+    for m in full.yearly:
+        assert np.array_equal(full.yearly[m], one.yearly[m]), m
+    assert full.crises.equals(one.crises)

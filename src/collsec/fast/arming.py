@@ -18,6 +18,72 @@ from collsec.state import RATIO_FLOOR, TINY
 
 
 @inline
+def _at(v: Any, idx: Any, row: int, d: int) -> float:
+    # reach_in's entries are never negative: read as unsigned, the gathers
+    # skip the wraparound of negative indices.
+    return v[np.uint64(idx[row, d])]
+
+
+@inline
+def gathered_sum(v: Any, idx: Any, row: int, m: int) -> float:
+    """``psum(v[idx[row, :m]])`` for ``m <= 128``, without gathering into a buffer:
+    NumPy's order (:func:`collsec.fast._sum._pw0`), eight accumulators."""
+    if m < 8:
+        res = -0.0
+        for d in range(m):
+            res += _at(v, idx, row, d)
+        return 0.0 + res
+    r0 = _at(v, idx, row, 0)
+    r1 = _at(v, idx, row, 1)
+    r2 = _at(v, idx, row, 2)
+    r3 = _at(v, idx, row, 3)
+    r4 = _at(v, idx, row, 4)
+    r5 = _at(v, idx, row, 5)
+    r6 = _at(v, idx, row, 6)
+    r7 = _at(v, idx, row, 7)
+    d = 8
+    top = m - m % 8
+    while d < top:
+        r0 += _at(v, idx, row, d)
+        r1 += _at(v, idx, row, d + 1)
+        r2 += _at(v, idx, row, d + 2)
+        r3 += _at(v, idx, row, d + 3)
+        r4 += _at(v, idx, row, d + 4)
+        r5 += _at(v, idx, row, d + 5)
+        r6 += _at(v, idx, row, d + 6)
+        r7 += _at(v, idx, row, d + 7)
+        d += 8
+    res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+    while d < m:
+        res += _at(v, idx, row, d)
+        d += 1
+    return 0.0 + res
+
+
+@inline
+def strongest(padded: Any, idx: Any, hostility: Any, row: int, m: int) -> float:
+    """``max(padded[idx[row, d]] * hostility[row, d] for d < m)``, four maxima
+    at a time instead of one chain. Every product is a power (at least +0)
+    times a hostility (one less a similarity, at least +0), never NaN and
+    never -0, so the maximum does not depend on the order it is taken in."""
+    h0 = _at(padded, idx, row, 0) * hostility[row, 0]
+    h1 = h0
+    h2 = h0
+    h3 = h0
+    d = 1
+    while d + 4 <= m:
+        h0 = max(h0, _at(padded, idx, row, d) * hostility[row, d])
+        h1 = max(h1, _at(padded, idx, row, d + 1) * hostility[row, d + 1])
+        h2 = max(h2, _at(padded, idx, row, d + 2) * hostility[row, d + 2])
+        h3 = max(h3, _at(padded, idx, row, d + 3) * hostility[row, d + 3])
+        d += 4
+    while d < m:
+        h0 = max(h0, _at(padded, idx, row, d) * hostility[row, d])
+        d += 1
+    return max(max(h0, h1), max(h2, h3))
+
+
+@inline
 def arm(P: Any, W: Any, A: Any, S: Any, X: Any) -> None:
     """Update every living state's arms share (``phases.arming.arm``).
 
@@ -55,17 +121,20 @@ def arm(P: Any, W: Any, A: Any, S: Any, X: Any) -> None:
         helpers[n] = 0.0
         weight = cred[j] * obligation[j]
         for i in range(n):
-            for d in range(dmax):
-                gathered[d] = helpers[reach_in[i, d]]
-            reachable = psum(gathered)
             mem = member[j, i] and alive[i]
             covered_i = mem or (scope[j, i] and kind[j] == CS)
-            support[i] += weight * reachable if covered_i else 0.0
+            if not covered_i:
+                continue  # support[i] + 0.0: the same bits
+            if dmax <= 128:
+                reachable = gathered_sum(helpers, reach_in, i, dmax)
+            else:
+                for d in range(dmax):
+                    gathered[d] = helpers[reach_in[i, d]]
+                reachable = psum(gathered)
+            support[i] += weight * reachable
     threat = X.threat
     for i in range(n):
-        hostile = padded[reach_in[i, 0]] * hostility_in[i, 0]
-        for d in range(1, dmax):
-            hostile = max(hostile, padded[reach_in[i, d]] * hostility_in[i, d])
+        hostile = strongest(padded, reach_in, hostility_in, i, dmax)
         own = power[i] + support[i]
         threat[i] = hostile / max(own, max(RATIO_FLOOR * hostile, TINY))
         ratio = max(threat[i], 1e-12) / P.a_tolerance

@@ -9,7 +9,10 @@ Kernels take a few tuples rather than dozens of arguments:
 - ``S``: one replication's rows of the batch's dynamic arrays
   (:class:`collsec.state.Batch`), updated in place;
 - ``X`` (:class:`Scratch`): per-thread scratch arrays, every one written before
-  it is read, so a thread reuses its own from one replication to the next.
+  it is read, so a thread reuses its own from one replication to the next;
+  the one exception, ``pyes_cache``, holds what depends only on the batch's
+  static world and parameters (each pair's vote probabilities), so it stays
+  valid for the batch, and a scratch is never shared between batches.
 """
 
 from __future__ import annotations
@@ -192,10 +195,18 @@ class Scratch(NamedTuple):
     wins: BoolArray
     total: FloatArray
     cred_term: FloatArray
+    pyes_pair: IntArray
+    pyes_cache: FloatArray
+
+
+PYES_CACHE_NUMBERS = 1 << 21
+"""At most this many vote probabilities kept per thread (16 MB): a slot for
+every pair of states up to 128 states, fewer slots (shared by pairs) above."""
 
 
 def scratch(n: int, k: int, dmax: int) -> Scratch:
     f = np.zeros
+    slots = max(1, min(n * n, PYES_CACHE_NUMBERS // max(n, 1)))
     return Scratch(
         u=f((DRAWS_PER_STATE, n)),
         ua=f((DRAWS_PER_ATTACK, n)),
@@ -235,6 +246,9 @@ def scratch(n: int, k: int, dmax: int) -> Scratch:
         wins=f(k, dtype=bool),
         total=f(k),
         cred_term=f(k),
+        # pair agg * n + vic whose chances the slot holds; -1: none yet
+        pyes_pair=np.full(slots, -1, dtype=np.int64),
+        pyes_cache=np.empty((slots, n)),
     )
 
 

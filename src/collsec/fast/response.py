@@ -120,9 +120,21 @@ def assess(
     for i in range(n):
         power[i] = cap[i] * arms[i] if alive[i] else 0.0
         margin[i] = affinity_t[vic, i] - affinity_t[agg, i]
-        if P.vote_noise > 0:
-            p_yes[i] = ndtr((margin[i] + P.vote_bias) / P.vote_noise)
-        else:
+    if P.vote_noise > 0:
+        # Each state's chance of a yes depends only on the pair and the static
+        # affinities: kept per pair (X.pyes_cache, a slot per pair), worked out
+        # the first time the pair meets in this batch.
+        pair = agg * n + vic
+        slot = pair % X.pyes_pair.shape[0]
+        row = X.pyes_cache[slot]
+        if X.pyes_pair[slot] != pair:
+            for i in range(n):
+                row[i] = ndtr((margin[i] + P.vote_bias) / P.vote_noise)
+            X.pyes_pair[slot] = pair
+        for i in range(n):
+            p_yes[i] = row[i]
+    else:
+        for i in range(n):
             p_yes[i] = 1.0 if margin[i] + P.vote_bias > 0 else 0.0
     p_yes[agg] = 0.0
     p_yes[vic] = 1.0
