@@ -33,12 +33,20 @@ _MULT_HI = 2549297995355413924
 """NumPy's PCG64 multiplier, ``PCG_DEFAULT_MULTIPLIER_128``, in two halves."""
 
 
-def _words(g: np.random.Generator) -> np.ndarray:
-    """The generator's own state and increment as four uint64 words (a view)."""
-    # bitgen_t.state points to pcg64_state, whose first field points to the
-    # pcg64_random_t: the 128-bit state, then the 128-bit increment.
-    address = ctypes.c_void_p.from_address(g.bit_generator.ctypes.state_address).value or 0
-    return np.ctypeslib.as_array((ctypes.c_uint64 * 4).from_address(address))
+_capsule_pointer = ctypes.pythonapi.PyCapsule_GetPointer
+_capsule_pointer.restype = ctypes.c_void_p
+_capsule_pointer.argtypes = [ctypes.py_object, ctypes.c_char_p]
+
+
+def _address(g: np.random.Generator) -> int:
+    """Where the generator's 128-bit state and increment are (four uint64 words)."""
+    # The bit generator's capsule holds its bitgen_t, whose first field points
+    # to the pcg64_state, whose first field points to the pcg64_random_t: the
+    # state, then the increment. (Read through the capsule: the ``ctypes``
+    # interface costs tens of microseconds to build for each new generator.)
+    bitgen = _capsule_pointer(g.bit_generator.capsule, b"BitGenerator")
+    state = ctypes.c_void_p.from_address(bitgen).value or 0
+    return ctypes.c_void_p.from_address(state).value or 0
 
 
 def pcg64_states(gens: list[np.random.Generator]) -> np.ndarray | None:
@@ -46,19 +54,24 @@ def pcg64_states(gens: list[np.random.Generator]) -> np.ndarray | None:
     they are not all PCG64 laid out as this module reads them."""
     if not gens or any(type(g.bit_generator) is not np.random.PCG64 for g in gens):
         return None
+    out = np.empty((len(gens), 4), dtype=np.uint64)
+    base = out.ctypes.data
+    for i, g in enumerate(gens):
+        ctypes.memmove(base + 32 * i, _address(g), 32)
     state = gens[0].bit_generator.state["state"]
-    w = _words(gens[0])
     mask = (1 << 64) - 1
     expect = (state["state"] & mask, state["state"] >> 64, state["inc"] & mask, state["inc"] >> 64)
-    if tuple(int(v) for v in w) != expect:
+    if tuple(int(v) for v in out[0]) != expect:
         return None
-    return np.array([_words(g) for g in gens], dtype=np.uint64)
+    return out
 
 
 def store_states(gens: list[np.random.Generator], states: np.ndarray) -> None:
     """Write the stepped states back into the generators."""
-    for g, row in zip(gens, states, strict=True):
-        _words(g)[:2] = row[:2]
+    rows = np.ascontiguousarray(states, dtype=np.uint64)
+    base = rows.ctypes.data
+    for i, g in enumerate(gens):
+        ctypes.memmove(_address(g), base + 32 * i, 16)
 
 
 _M128 = (1 << 128) - 1
