@@ -20,6 +20,7 @@ from collsec.i18n import N_, _
 from collsec.results import SimulationResult
 from collsec.scenario import REGIMES, Scenario, load_scenario
 from collsec.seeds import (
+    LazyGenerators,
     SeedLike,
     entropy_of,
     replication_generators,
@@ -254,7 +255,6 @@ def simulate(
     total = sc.replications
     while done < total:
         count = min(batch_size, total - done)
-        gens = replication_generators(root, first_replication + done, count)
         if compiled:
             from collsec.fast import run_batch_compiled
 
@@ -262,7 +262,8 @@ def simulate(
                 world,
                 arrs,
                 sc.params,
-                gens,
+                # built by the threads that run them (seeds.LazyGenerators)
+                LazyGenerators(root, first_replication + done, count),
                 first_replication + done,
                 sc.horizon,
                 keep_crises=sc.output.crises,
@@ -275,7 +276,7 @@ def simulate(
                 world,
                 arrs,
                 sc.params,
-                gens,
+                replication_generators(root, first_replication + done, count),
                 first_replication + done,
                 sc.horizon,
                 keep_crises=sc.output.crises,

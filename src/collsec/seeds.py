@@ -9,6 +9,9 @@ and every regime of a comparison sees the same numbers (common random numbers).
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
+from typing import overload
+
 import numpy as np
 
 SeedLike = int | np.random.SeedSequence | np.random.Generator | None
@@ -60,6 +63,43 @@ def replication_generators(
         np.random.Generator(np.random.PCG64(_child(root, _REPLICATION, k)))
         for k in range(first, first + count)
     ]
+
+
+class LazyGenerators(Sequence[np.random.Generator]):
+    """:func:`replication_generators` as a sequence whose generators are built
+    on first use, each from its own key (so the numbers are the same).
+
+    The compiled engine builds each chunk's generators in the thread that runs
+    the chunk, while the other threads simulate (about 15 us a generator,
+    which would otherwise run before any thread starts).
+    """
+
+    def __init__(self, root: np.random.SeedSequence, first: int, count: int) -> None:
+        self._root, self._first = root, first
+        self._gens: list[np.random.Generator | None] = [None] * count
+
+    def __len__(self) -> int:
+        return len(self._gens)
+
+    def _one(self, i: int) -> np.random.Generator:
+        g = self._gens[i]
+        if g is None:
+            key = _child(self._root, _REPLICATION, self._first + i)
+            g = np.random.Generator(np.random.PCG64(key))
+            self._gens[i] = g
+        return g
+
+    @overload
+    def __getitem__(self, index: int) -> np.random.Generator: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[np.random.Generator]: ...
+    def __getitem__(self, index: int | slice) -> np.random.Generator | list[np.random.Generator]:
+        if isinstance(index, slice):
+            return [self._one(i) for i in range(*index.indices(len(self)))]
+        return self._one(range(len(self))[index])
+
+    def __iter__(self) -> Iterator[np.random.Generator]:
+        return (self._one(i) for i in range(len(self)))
 
 
 def entropy_of(root: np.random.SeedSequence) -> int:

@@ -8,6 +8,7 @@ the batch it runs in.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -63,7 +64,7 @@ class Batch:
     world: World
     arrangements: list[Arrangement]
     params: Parameters
-    gens: list[np.random.Generator]
+    gens: Sequence[np.random.Generator]
     cap: FloatArray
     arms: FloatArray
     revis: FloatArray
@@ -103,7 +104,7 @@ class Batch:
         world: World,
         arrangements: list[Arrangement],
         params: Parameters,
-        gens: list[np.random.Generator],
+        gens: Sequence[np.random.Generator],
     ) -> Batch:
         """The state of year 0 for ``len(gens)`` replications."""
         r, n, k = len(gens), world.n, len(arrangements)

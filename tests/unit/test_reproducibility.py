@@ -7,6 +7,7 @@ replications run; ``seed=0`` is a seed like any other.
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 
@@ -161,3 +162,31 @@ def test_grep_patterns_catch_what_they_should() -> None:
 def test_threads_must_be_positive() -> None:
     with pytest.raises(collsec.CollsecError, match="threads"):
         collsec.simulate("default", replications=1, years=2, threads=0)
+
+
+def test_lazy_generators_are_the_replication_generators() -> None:
+    """The compiled engine's generators, built on first use by the thread that
+    runs them, draw what ``replication_generators`` draws, in any order of use."""
+    from collsec.seeds import LazyGenerators, replication_generators, root_sequence
+
+    root = root_sequence(21)
+    eager = replication_generators(root, 7, 9)
+    lazy = LazyGenerators(root, 7, 9)
+    assert len(lazy) == 9
+    order = [8, 0, 3, -1, 4]
+    for i in order:
+        assert lazy[i].random() == eager[i].random()
+    assert [g.bit_generator.state for g in lazy[5:]] == [g.bit_generator.state for g in eager[5:]]
+    assert lazy[2] is lazy[2]
+
+
+def test_compiled_chunks_cover_the_batch_in_order() -> None:
+    from collsec.fast.engine import chunks
+
+    for r in (1, 2, 15, 16, 17, 200, 1000):
+        for threads in (1, 2, 3, 8):
+            c = chunks(r, threads)
+            assert c[0][0] == 0
+            assert c[-1][1] == r
+            assert all(a[1] == b[0] for a, b in itertools.pairwise(c))
+            assert all(0 < hi - lo <= 16 for lo, hi in c)

@@ -22,6 +22,7 @@ halves in the other order), :func:`pcg64_states` says so and the kernels call
 from __future__ import annotations
 
 import ctypes
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -49,24 +50,38 @@ def _address(g: np.random.Generator) -> int:
     return ctypes.c_void_p.from_address(state).value or 0
 
 
-def pcg64_states(gens: list[np.random.Generator]) -> np.ndarray | None:
+def pcg64_usable(g: np.random.Generator) -> bool:
+    """True if ``g`` is a PCG64 whose state this module reads as NumPy lays it out."""
+    if type(g.bit_generator) is not np.random.PCG64:
+        return False
+    words = np.empty(4, dtype=np.uint64)
+    read_states([g], words)
+    state = g.bit_generator.state["state"]
+    mask = (1 << 64) - 1
+    expect = (state["state"] & mask, state["state"] >> 64, state["inc"] & mask, state["inc"] >> 64)
+    return tuple(int(v) for v in words) == expect
+
+
+def read_states(gens: Sequence[np.random.Generator], out: np.ndarray) -> None:
+    """Copy each (PCG64) generator's four words into the C-contiguous ``out``, a row each."""
+    base = out.ctypes.data
+    for i, g in enumerate(gens):
+        ctypes.memmove(base + 32 * i, _address(g), 32)
+
+
+def pcg64_states(gens: Sequence[np.random.Generator]) -> np.ndarray | None:
     """Each generator's ``[state_lo, state_hi, inc_lo, inc_hi]``, or None if
     they are not all PCG64 laid out as this module reads them."""
     if not gens or any(type(g.bit_generator) is not np.random.PCG64 for g in gens):
         return None
-    out = np.empty((len(gens), 4), dtype=np.uint64)
-    base = out.ctypes.data
-    for i, g in enumerate(gens):
-        ctypes.memmove(base + 32 * i, _address(g), 32)
-    state = gens[0].bit_generator.state["state"]
-    mask = (1 << 64) - 1
-    expect = (state["state"] & mask, state["state"] >> 64, state["inc"] & mask, state["inc"] >> 64)
-    if tuple(int(v) for v in out[0]) != expect:
+    if not pcg64_usable(gens[0]):
         return None
+    out = np.empty((len(gens), 4), dtype=np.uint64)
+    read_states(gens, out)
     return out
 
 
-def store_states(gens: list[np.random.Generator], states: np.ndarray) -> None:
+def store_states(gens: Sequence[np.random.Generator], states: np.ndarray) -> None:
     """Write the stepped states back into the generators."""
     rows = np.ascontiguousarray(states, dtype=np.uint64)
     base = rows.ctypes.data

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import gc
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -31,13 +31,14 @@ from collsec.fast.aggression import decide
 from collsec.fast.arming import arm
 from collsec.fast.arrays import RULE_CODES, arrangement_arrays, pack, scratch, world_arrays
 from collsec.fast.diagnosis import crisis_frame, log_fought, new_log, room
-from collsec.fast.draws import pcg64_fill, pcg64_states, store_states
+from collsec.fast.draws import pcg64_fill, pcg64_states, pcg64_usable, read_states, store_states
 from collsec.fast.growth import grow
 from collsec.fast.kernels import HAVE_NUMBA, borrow, inline, jit
 from collsec.fast.learning import enter, learn
 from collsec.fast.response import assess, respond
 from collsec.fast.war import fight
 from collsec.scenario import Parameters
+from collsec.seeds import LazyGenerators
 from collsec.state import Batch
 from collsec.world import World
 
@@ -270,11 +271,31 @@ def run_many(P: Any, W: Any, A: Any, X: Any, gens: Any, pcg: Any, use_pcg: bool,
     return log, n_log
 
 
+def chunks(r: int, threads: int) -> list[tuple[int, int]]:
+    """The chunks of replications, ``(lo, hi)``, in order: progress is reported
+    per chunk, and threads balance their work by taking chunks in turn.
+
+    On one thread, chunks of a sixteenth of the batch (at most 16). On
+    several, each chunk is half of what is left per thread (at most 16),
+    so chunks shrink toward the end and the threads finish together.
+    """
+    out = []
+    lo = 0
+    while lo < r:
+        if threads > 1:
+            size = max(1, min(16, (r - lo) // (2 * threads)))
+        else:
+            size = max(1, min(16, r // 16))
+        out.append((lo, min(lo + size, r)))
+        lo += size
+    return out
+
+
 def run_batch_compiled(
     world: World,
     arrangements: list[Arrangement],
     params: Parameters,
-    gens: list[np.random.Generator],
+    gens: Sequence[np.random.Generator],
     first: int,
     years: int,
     *,
@@ -319,17 +340,21 @@ def run_batch_compiled(
         st_cap = st_arms = np.zeros((r, 0, n))
         st_alive = np.zeros((r, 0, n), dtype=bool)
 
-    # Each replication's PCG64 state, stepped in the kernels and written back
-    # into its generator after the batch (collsec.fast.draws).
-    pcg_start = pcg64_states(gens)
-    use_pcg = pcg_start is not None
-    pcg = pcg_start if pcg_start is not None else np.zeros((r, 4), dtype=np.uint64)
+    # Each replication's PCG64 state, read from its generator by the thread
+    # that runs it, stepped in the kernels and written back into the generator
+    # after its chunk (collsec.fast.draws). Lazy generators (the API's) are
+    # all PCG64 and built in those threads too; a list is checked whole.
+    if isinstance(gens, LazyGenerators):
+        use_pcg = pcg64_usable(gens[0])
+    else:
+        use_pcg = pcg64_states(gens) is not None
+    pcg = np.zeros((r, 4), dtype=np.uint64)
 
     from numba.typed import List
 
     # numba's typed list costs about 30 us a generator to build: with the PCG64
     # states in hand the kernels need none of them, and get a list of one.
-    typed_gens = List(gens[:1] if use_pcg else gens)
+    typed_gens = List(gens[:1] if use_pcg else list(gens))
 
     local = threading.local()
     tables: dict[int, np.ndarray] = {}
@@ -345,8 +370,12 @@ def run_batch_compiled(
         if X is None:
             X = local.scratch = scratch(n, k, dmax)
         own = [a[lo:hi] for a in dynamic]
+        if use_pcg:
+            read_states(gens[lo:hi], own[0])
         log, rows = run_many(P, W, A, X, typed_gens, own[0], use_pcg, lo, hi, years, *own[1:],
                              keep_states, keep_crises, new_log())  # fmt: skip
+        if use_pcg:
+            store_states(gens[lo:hi], own[0])
         tables[lo] = log[:rows]
         if on_year is not None:
             on_year(years * (hi - lo))
@@ -356,21 +385,16 @@ def run_batch_compiled(
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        # Chunks of replications: progress is reported per chunk, and the
-        # threads' work is balanced by taking chunks in turn.
-        chunk = max(1, min(16, r // (16 * threads)))
-        starts = range(0, r, chunk)
+        bounds = chunks(r, threads)
         if threads > 1 and r > 1:
             with ThreadPoolExecutor(threads) as pool:
-                list(pool.map(lambda lo: some(lo, min(lo + chunk, r)), starts))
+                list(pool.map(lambda b: some(*b), bounds))
         else:
-            for lo in starts:
-                some(lo, min(lo + chunk, r))
+            for lo, hi in bounds:
+                some(lo, hi)
     finally:
         if was_enabled:
             gc.enable()
-    if use_pcg:
-        store_states(gens, pcg)
     states: dict[str, np.ndarray] = {}
     if keep_states:
         states = {"cap": st_cap, "arms": st_arms, "alive": st_alive}
