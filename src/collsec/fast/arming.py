@@ -120,18 +120,17 @@ def arm(P: Any, W: Any, A: Any, S: Any, X: Any) -> None:
             helpers[i] = power[i] if (member[j, i] and alive[i]) else 0.0
         helpers[n] = 0.0
         weight = cred[j] * obligation[j]
-        for i in range(n):
-            mem = member[j, i] and alive[i]
-            covered_i = mem or (scope[j, i] and kind[j] == CS)
-            if not covered_i:
-                continue  # support[i] + 0.0: the same bits
-            if dmax <= 128:
-                reachable = gathered_sum(helpers, reach_in, i, dmax)
-            else:
-                for d in range(dmax):
-                    gathered[d] = helpers[reach_in[i, d]]
-                reachable = psum(gathered)
-            support[i] += weight * reachable
+        # (an uncovered state's support gains 0.0: skipped, the same bits)
+        if dmax <= 128:
+            for i in range(n):
+                if (member[j, i] and alive[i]) or (scope[j, i] and kind[j] == CS):
+                    support[i] += weight * gathered_sum(helpers, reach_in, i, dmax)
+        else:
+            for i in range(n):
+                if (member[j, i] and alive[i]) or (scope[j, i] and kind[j] == CS):
+                    for d in range(dmax):
+                        gathered[d] = helpers[reach_in[i, d]]
+                    support[i] += weight * psum(gathered)
     threat = X.threat
     for i in range(n):
         hostile = strongest(padded, reach_in, hostility_in, i, dmax)
