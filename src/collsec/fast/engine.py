@@ -262,12 +262,13 @@ def run_many(P: Any, W: Any, A: Any, X: Any, gens: Any, pcg: Any, use_pcg: bool,
     n_log = 0
     for i in range(lo, hi):
         j = i - lo
-        S = (cap[j], arms[j], revis[j], alive[j], busy[j], member[j], cred[j],
-             sanction_left[j], sanction_pen[j])  # fmt: skip
+        # (a row of a borrowed array is an ordinary view: borrowed again)
+        S = borrow((cap[j], arms[j], revis[j], alive[j], busy[j], member[j], cred[j],
+                    sanction_left[j], sanction_pen[j]))  # fmt: skip
         g = gens[0] if use_pcg else gens[i]  # with use_pcg the generators are not read
-        log, n_log = run(P, W, A, S, X, g, pcg[j], use_pcg, years, yearly[j], st_cap[j],
-                         st_arms[j], st_alive[j], keep_states, keep_crises, log, n_log,
-                         i)  # fmt: skip
+        rows = borrow((pcg[j], yearly[j], st_cap[j], st_arms[j], st_alive[j]))
+        log, n_log = run(P, W, A, S, X, g, rows[0], use_pcg, years, rows[1], rows[2], rows[3],
+                         rows[4], keep_states, keep_crises, log, n_log, i)  # fmt: skip
     return log, n_log
 
 

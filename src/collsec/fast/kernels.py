@@ -46,14 +46,60 @@ try:
     )
     HAVE_NUMBA = True
 
-    from numba.extending import intrinsic
+    from numba.core.datamodel import models
+    from numba.extending import intrinsic, register_model
     from numba.np.arrayobj import make_array, populate_array
+
+    class Borrowed(types.Array):
+        """An array that numba counts no references on: its meminfo field is
+        an opaque pointer (null), so binding it, unpacking it from a tuple or
+        passing it to a kernel emits no ``NRT_incref``/``NRT_decref`` at all.
+        Its views (a row, a reshape) are ordinary arrays sharing the null
+        meminfo, whose counts are calls that return at once."""
+
+        def __init__(
+            self, dtype: Any, ndim: int, layout: str, readonly: bool = False, aligned: bool = True
+        ) -> None:
+            super().__init__(
+                dtype,
+                ndim,
+                layout,
+                readonly=readonly,
+                aligned=aligned,
+                name=f"borrowed({dtype}, {ndim}d, {layout})",
+            )
+
+    @register_model(Borrowed)
+    class _BorrowedModel(models.StructModel):
+        # numba's array layout, with the meminfo as an untracked pointer
+        def __init__(self, dmm: Any, fe_type: Any) -> None:
+            members = [
+                ("meminfo", types.voidptr),
+                ("parent", types.pyobject),
+                ("nitems", types.intp),
+                ("itemsize", types.intp),
+                ("data", types.CPointer(fe_type.dtype)),
+                ("shape", types.UniTuple(types.intp, fe_type.ndim)),
+                ("strides", types.UniTuple(types.intp, fe_type.ndim)),
+            ]
+            super().__init__(dmm, fe_type, members)
+
+    def _borrowed_type(ty: Any) -> Any:
+        if isinstance(ty, types.Array) and not isinstance(ty, Borrowed):
+            return Borrowed(ty.dtype, ty.ndim, ty.layout, not ty.mutable, ty.aligned)
+        if isinstance(ty, types.NamedTuple):
+            return types.NamedTuple([_borrowed_type(t) for t in ty.types], ty.instance_class)
+        if isinstance(ty, types.BaseTuple):
+            return types.Tuple([_borrowed_type(t) for t in ty.types])
+        return ty
 
     def _borrowed(context: Any, builder: Any, ty: Any, value: Any) -> Any:
         kind: Any = ty
+        if isinstance(kind, Borrowed):
+            return value
         if isinstance(kind, types.Array):
             src = make_array(ty)(context, builder, value=value)
-            dst = make_array(ty)(context, builder)
+            dst = make_array(_borrowed_type(ty))(context, builder)
             populate_array(
                 dst,
                 data=src.data,
@@ -64,7 +110,7 @@ try:
             )
             return dst._getvalue()
         if isinstance(kind, types.BaseTuple):
-            out = context.get_constant_undef(ty)
+            out = context.get_constant_undef(_borrowed_type(ty))
             for i, item_ty in enumerate(ty.types):
                 item = _borrowed(context, builder, item_ty, builder.extract_value(value, i))
                 out = builder.insert_value(out, item, i)
@@ -86,7 +132,7 @@ try:
         def codegen(context: Any, builder: Any, signature: Any, args: Any) -> Any:
             return _borrowed(context, builder, value, args[0])
 
-        return value(value), codegen
+        return _borrowed_type(value)(value), codegen
 
     borrow: Any = _borrow
 
