@@ -62,6 +62,8 @@ def _resolve(
         if seed < 0:
             raise CollsecError(f"must be a non-negative whole number, not {seed}", field="seed")
         changes["seed"] = seed
+    # (a change to the value it has already is none: no new scenario to validate)
+    changes = {k: v for k, v in changes.items() if getattr(sc, k) != v}
     if changes:
         sc = sc.replace(**changes)
     return sc, (sc.seed if seed is None else seed)

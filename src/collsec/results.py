@@ -304,9 +304,13 @@ class SimulationResult:
         engine: str = "numpy",
     ) -> SimulationResult:
         """Gather batch records into one result."""
-        reps = np.concatenate([r.replications for r in records])
-        yearly = {m: np.concatenate([r.yearly[m] for r in records]) for m in YEARLY_METRICS}
-        final_alive = np.concatenate([r.final_alive for r in records])
+
+        def joined(parts: list[np.ndarray]) -> np.ndarray:
+            return parts[0] if len(parts) == 1 else np.concatenate(parts)
+
+        reps = joined([r.replications for r in records])
+        yearly = {m: joined([r.yearly[m] for r in records]) for m in YEARLY_METRICS}
+        final_alive = joined([r.final_alive for r in records])
         per = summarise_records(yearly, final_alive, world.weakest_quartile())
         frames = [pd.DataFrame(r.crises) for r in records if r.crises]
         crises = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()

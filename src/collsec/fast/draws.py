@@ -62,11 +62,22 @@ def pcg64_usable(g: np.random.Generator) -> bool:
     return tuple(int(v) for v in words) == expect
 
 
-def read_states(gens: Sequence[np.random.Generator], out: np.ndarray) -> None:
-    """Copy each (PCG64) generator's four words into the C-contiguous ``out``, a row each."""
+def read_states(gens: Sequence[np.random.Generator], out: np.ndarray) -> list[int]:
+    """Copy each (PCG64) generator's four words into the C-contiguous ``out``, a
+    row each; return where each generator keeps them (for :func:`write_states`)."""
     base = out.ctypes.data
-    for i, g in enumerate(gens):
-        ctypes.memmove(base + 32 * i, _address(g), 32)
+    where = [_address(g) for g in gens]
+    for i, address in enumerate(where):
+        ctypes.memmove(base + 32 * i, address, 32)
+    return where
+
+
+def write_states(where: list[int], states: np.ndarray) -> None:
+    """Write the stepped states (the C-contiguous rows of ``states``) back to
+    the generators whose words are at ``where`` (from :func:`read_states`)."""
+    base = states.ctypes.data
+    for i, address in enumerate(where):
+        ctypes.memmove(address, base + 32 * i, 16)
 
 
 def pcg64_states(gens: Sequence[np.random.Generator]) -> np.ndarray | None:
@@ -83,10 +94,7 @@ def pcg64_states(gens: Sequence[np.random.Generator]) -> np.ndarray | None:
 
 def store_states(gens: Sequence[np.random.Generator], states: np.ndarray) -> None:
     """Write the stepped states back into the generators."""
-    rows = np.ascontiguousarray(states, dtype=np.uint64)
-    base = rows.ctypes.data
-    for i, g in enumerate(gens):
-        ctypes.memmove(_address(g), base + 32 * i, 16)
+    write_states([_address(g) for g in gens], np.ascontiguousarray(states, dtype=np.uint64))
 
 
 _M128 = (1 << 128) - 1

@@ -31,7 +31,7 @@ from collsec.fast.aggression import decide
 from collsec.fast.arming import arm
 from collsec.fast.arrays import RULE_CODES, arrangement_arrays, pack, scratch, world_arrays
 from collsec.fast.diagnosis import crisis_frame, log_fought, new_log, room
-from collsec.fast.draws import pcg64_fill, pcg64_states, pcg64_usable, read_states, store_states
+from collsec.fast.draws import pcg64_fill, pcg64_states, pcg64_usable, read_states, write_states
 from collsec.fast.growth import grow
 from collsec.fast.kernels import HAVE_NUMBA, borrow, inline, jit
 from collsec.fast.learning import enter, learn
@@ -266,7 +266,7 @@ def run_many(P: Any, W: Any, A: Any, X: Any, gens: Any, pcg: Any, use_pcg: bool,
         S = borrow((cap[j], arms[j], revis[j], alive[j], busy[j], member[j], cred[j],
                     sanction_left[j], sanction_pen[j]))  # fmt: skip
         g = gens[0] if use_pcg else gens[i]  # with use_pcg the generators are not read
-        rows = borrow((pcg[j], yearly[j], st_cap[j], st_arms[j], st_alive[j]))
+        rows = borrow((pcg[j], yearly[:, j], st_cap[j], st_arms[j], st_alive[j]))
         log, n_log = run(P, W, A, S, X, g, rows[0], use_pcg, years, rows[1], rows[2], rows[3],
                          rows[4], keep_states, keep_crises, log, n_log, i)  # fmt: skip
     return log, n_log
@@ -332,7 +332,9 @@ def run_batch_compiled(
     dmax = world.reach_in.shape[1]
     cap, arms, revis, alive, busy = b.cap, b.arms, b.revis, b.alive, b.busy
     member, cred, sanction_left, sanction_pen = b.member, b.cred, b.sanction_left, b.sanction_pen
-    yearly = np.zeros((r, len(YEARLY_METRICS), years))
+    # metric by replication by year: each metric's rows are the result's own
+    # array, with no copy (each replication writes its column of rows)
+    yearly = np.zeros((len(YEARLY_METRICS), r, years))
     if keep_states:
         st_cap = np.zeros((r, years, n))
         st_arms = np.zeros((r, years, n))
@@ -371,12 +373,13 @@ def run_batch_compiled(
         if X is None:
             X = local.scratch = scratch(n, k, dmax)
         own = [a[lo:hi] for a in dynamic]
+        own[10] = yearly[:, lo:hi]  # replications on its second axis
         if use_pcg:
-            read_states(gens[lo:hi], own[0])
+            where = read_states(gens[lo:hi], own[0])
         log, rows = run_many(P, W, A, X, typed_gens, own[0], use_pcg, lo, hi, years, *own[1:],
                              keep_states, keep_crises, new_log())  # fmt: skip
         if use_pcg:
-            store_states(gens[lo:hi], own[0])
+            write_states(where, own[0])
         tables[lo] = log[:rows]
         if on_year is not None:
             on_year(years * (hi - lo))
@@ -410,7 +413,7 @@ def run_batch_compiled(
         crises = crisis_frame(table, replications, codes, names)
     return BatchRecord(
         replications=replications,
-        yearly={m: np.ascontiguousarray(yearly[:, i, :]) for m, i in _M.items()},
+        yearly={m: yearly[i] for m, i in _M.items()},
         crises=crises,
         final_alive=alive,
         final_cap=cap,

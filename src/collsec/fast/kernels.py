@@ -11,9 +11,14 @@ every module of :mod:`collsec.fast` imports and reads the same either way.
   unpack from a tuple, a row) and its pruning pass leaves most of them: about
   560 counts a simulated year of the default world (counted with gdb on
   ``NRT_incref``/``NRT_decref``), each an atomic add on a count that two
-  threads may share. On a borrowed array the count is a call that returns at
-  once. :func:`~collsec.fast.engine.run_many` borrows the chunk's arrays, which
-  the caller holds for the whole call.
+  threads may share, and each an opaque call that keeps the compiler from
+  holding the arrays' fields in registers. A borrowed array is of its own
+  numba type (``Borrowed``), whose meminfo is an untracked pointer, so numba
+  emits no count on it at all (7 calls a simulated year are left, on views).
+  :func:`~collsec.fast.engine.run_many` borrows the chunk's arrays, which the
+  caller holds for the whole call. A view or copy of a borrowed array is an
+  ordinary array (``Borrowed`` keeps numba's ``Array.copy`` of the type), so
+  what the kernels allocate is counted as before.
 - :func:`ndtri` and :func:`ndtr` are scipy's own normal quantile and
   distribution functions (``scipy.special.cython_special``), linked by symbol
   name, not as ctypes pointers, so that the compiled code can be cached.
@@ -58,7 +63,7 @@ try:
         meminfo, whose counts are calls that return at once."""
 
         def __init__(
-            self, dtype: Any, ndim: int, layout: str, readonly: bool = False, aligned: bool = True
+            self, dtype: Any, ndim: int, layout: Any, readonly: bool = False, aligned: bool = True
         ) -> None:
             super().__init__(
                 dtype,
@@ -90,7 +95,8 @@ try:
         if isinstance(ty, types.NamedTuple):
             return types.NamedTuple([_borrowed_type(t) for t in ty.types], ty.instance_class)
         if isinstance(ty, types.BaseTuple):
-            return types.Tuple([_borrowed_type(t) for t in ty.types])
+            items: Any = ty
+            return types.Tuple([_borrowed_type(t) for t in items.types])
         return ty
 
     def _borrowed(context: Any, builder: Any, ty: Any, value: Any) -> Any:
