@@ -197,6 +197,20 @@ class Scratch(NamedTuple):
     cred_term: FloatArray
     pyes_pair: IntArray
     pyes_cache: FloatArray
+    # the replication being run: its rows of the batch's dynamic arrays and its
+    # PCG64 state, copied in and out by run_many (``own_*``), so that a thread
+    # never writes a cache line that holds another thread's replication (a row
+    # of 40 booleans or one PCG64 state is less than a line)
+    own_cap: FloatArray
+    own_arms: FloatArray
+    own_revis: FloatArray
+    own_alive: BoolArray
+    own_busy: BoolArray
+    own_member: BoolArray
+    own_cred: FloatArray
+    own_sanction_left: IntArray
+    own_sanction_pen: FloatArray
+    own_pcg: NDArray[np.uint64]
 
 
 PYES_CACHE_NUMBERS = 1 << 21
@@ -249,6 +263,16 @@ def scratch(n: int, k: int, dmax: int) -> Scratch:
         # pair agg * n + vic whose chances the slot holds; -1: none yet
         pyes_pair=np.full(slots, -1, dtype=np.int64),
         pyes_cache=np.empty((slots, n)),
+        own_cap=f(n),
+        own_arms=f(n),
+        own_revis=f(n),
+        own_alive=f(n, dtype=bool),
+        own_busy=f(n, dtype=bool),
+        own_member=f((k, n), dtype=bool),
+        own_cred=f(k),
+        own_sanction_left=f(n, dtype=np.int64),
+        own_sanction_pen=f(n),
+        own_pcg=f(4, dtype=np.uint64),
     )
 
 

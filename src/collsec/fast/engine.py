@@ -260,16 +260,50 @@ def run_many(P: Any, W: Any, A: Any, X: Any, gens: Any, pcg: Any, use_pcg: bool,
     member, cred, sanction_left, sanction_pen = borrow((member, cred, sanction_left, sanction_pen))
     yearly, st_cap, st_arms, st_alive, pcg = borrow((yearly, st_cap, st_arms, st_alive, pcg))
     n_log = 0
+    # Each replication runs on the thread's own copy of its rows (X.own_*),
+    # copied back when it ends: the rows of two replications share cache
+    # lines, and the next chunk's are another thread's.
+    S = (X.own_cap, X.own_arms, X.own_revis, X.own_alive, X.own_busy, X.own_member,
+         X.own_cred, X.own_sanction_left, X.own_sanction_pen)  # fmt: skip
+    batch = (cap, arms, revis, alive, busy, member, cred, sanction_left, sanction_pen)
     for i in range(lo, hi):
         j = i - lo
-        # (a row of a borrowed array is an ordinary view: borrowed again)
-        S = borrow((cap[j], arms[j], revis[j], alive[j], busy[j], member[j], cred[j],
-                    sanction_left[j], sanction_pen[j]))  # fmt: skip
+        _rows(S, batch, j, True)
+        X.own_pcg[:] = pcg[j]
         g = gens[0] if use_pcg else gens[i]  # with use_pcg the generators are not read
-        rows = borrow((pcg[j], yearly[:, j], st_cap[j], st_arms[j], st_alive[j]))
-        log, n_log = run(P, W, A, S, X, g, rows[0], use_pcg, years, rows[1], rows[2], rows[3],
-                         rows[4], keep_states, keep_crises, log, n_log, i)  # fmt: skip
+        # (a row of a borrowed array is an ordinary view: borrowed again)
+        rows = borrow((yearly[:, j], st_cap[j], st_arms[j], st_alive[j]))
+        log, n_log = run(P, W, A, S, X, g, X.own_pcg, use_pcg, years, rows[0], rows[1],
+                         rows[2], rows[3], keep_states, keep_crises, log, n_log, i)  # fmt: skip
+        _rows(S, batch, j, False)
+        pcg[j] = X.own_pcg
     return log, n_log
+
+
+@inline
+def _rows(S: Any, batch: Any, j: int, into: bool) -> None:
+    """Copy replication ``j``'s rows of the batch's arrays into ``S`` (``into``)
+    or back."""
+    if into:
+        S[0][:] = batch[0][j]
+        S[1][:] = batch[1][j]
+        S[2][:] = batch[2][j]
+        S[3][:] = batch[3][j]
+        S[4][:] = batch[4][j]
+        S[5][:, :] = batch[5][j]
+        S[6][:] = batch[6][j]
+        S[7][:] = batch[7][j]
+        S[8][:] = batch[8][j]
+    else:
+        batch[0][j] = S[0]
+        batch[1][j] = S[1]
+        batch[2][j] = S[2]
+        batch[3][j] = S[3]
+        batch[4][j] = S[4]
+        batch[5][j] = S[5]
+        batch[6][j] = S[6]
+        batch[7][j] = S[7]
+        batch[8][j] = S[8]
 
 
 def chunks(r: int, threads: int) -> list[tuple[int, int]]:
