@@ -99,12 +99,14 @@ def decide(
     n_log: int,
     rep: int,
     t: int,
-) -> tuple[int, int, Any, int]:
+) -> tuple[int, int, Any, int, int]:
     """This year's attacks (``phases.aggression.decide``).
 
     Leaves the attacks in ``X.att_agg``, ``X.att_vic`` and their order keys in
     ``X.att_key``; with ``keep_crises``, logs each deterred attack in ``log``.
-    Returns the number of attacks and of deterred attacks, and the log and its rows.
+    Returns the number of attacks and of deterred attacks, the log and its
+    rows, and the code ``agg * n + vic`` of the last crisis assessed (whose
+    assessment ``X`` still holds), or -1.
     """
     cap = S[0]
     arms = S[1]
@@ -119,6 +121,7 @@ def decide(
         power[i] = cap[i] * arms[i] if alive[i] else 0.0
     n_att = 0
     n_det = 0
+    last = -1
     for a in range(n):
         if not (alive[a] and not busy[a] and u[1, a] < P.opportunity * revis[a]):
             continue
@@ -139,6 +142,7 @@ def decide(
         if not (np.isfinite(best) and best > P.threshold):
             continue
         assess(P, W, A, S, X, a, victim, u[5])
+        last = a * n + victim
         with_arr = foresee(P, X, S, a, victim, perceived, best, similarity, A[9], A[8])
         if with_arr > P.threshold:
             X.att_agg[n_att] = a
@@ -151,4 +155,4 @@ def decide(
                 log = room(log, n_log)
                 log_deterred(P, W, A, S, X, log[n_log], rep, t, a, victim)
                 n_log += 1
-    return n_att, n_det, log, n_log
+    return n_att, n_det, log, n_log, last

@@ -205,7 +205,8 @@ def run(P: Any, W: Any, A: Any, S: Any, X: Any, g: Any, pcg: Any, use_pcg: bool,
         for i in range(n):
             t1[i] = arms[i] if alive[i] else 0.0
         yearly[14, t] = psum(t1) / max(n_alive, 1)
-        n_att, n_det, log, n_log = decide(P, W, A, S, X, u, keep_crises, log, n_log, rep, t)
+        n_att, n_det, log, n_log, last = decide(P, W, A, S, X, u, keep_crises, log, n_log, rep,
+                                                t)  # fmt: skip
         yearly[2, t] += n_det
         # The attacks, one after another in the order of their keys.
         if n_att > 0:
@@ -223,8 +224,13 @@ def run(P: Any, W: Any, A: Any, S: Any, X: Any, g: Any, pcg: Any, use_pcg: bool,
                 v = X.att_vic[order[c]]
                 if not (alive[a] and alive[v] and not busy[a] and not busy[v]):
                     continue
-                assess(P, W, A, S, X, a, v, u[5])
+                # Until the first clash nothing has changed since the attacks
+                # were decided: if this is the crisis assessed last then (the
+                # year's only one, often), X holds its assessment already.
+                if last != a * n + v:
+                    assess(P, W, A, S, X, a, v, u[5])
                 clash(P, W, A, S, X, a, v, ua, out)
+                last = -1
                 for m in range(12):
                     yearly[1 + m + (1 if m > 0 else 0), t] += out[m]
                 if keep_crises:
