@@ -50,7 +50,7 @@ from collsec.fast.arming import arm
 from collsec.fast.arrays import arrangement_arrays, pack, scratch, world_arrays
 from collsec.fast.engine import clash
 from collsec.fast.growth import grow
-from collsec.fast.kernels import normal
+from collsec.fast.kernels import borrow, normal
 from collsec.fast.learning import enter
 from collsec.fast.response import assess
 from collsec.fast.rules import utility
@@ -85,6 +85,11 @@ def _now(ts: Any) -> float:
 @numba.njit(nogil=True, error_model="numpy")
 def _run(P: Any, W: Any, A: Any, S: Any, X: Any, g: Any, years: int, T: Any, C: Any,
          ts: Any) -> None:  # fmt: skip
+    # borrowed, as run_many borrows them (kernels.borrow): no reference counts
+    W = borrow(W)
+    A = borrow(A)
+    S = borrow(S)
+    X = borrow(X)
     cap = S[0]
     arms = S[1]
     revis = S[2]

@@ -83,7 +83,7 @@ def test_pcg64_fill_four_chains_any_size(shape: tuple[int, int]) -> None:
 
 
 def test_arming_gathers_are_numpys_sum_and_max() -> None:
-    from collsec.fast.arming import gathered_sum, strongest
+    from collsec.fast.arming import gathered_sum, strongest, sum_and_strongest
 
     rng = np.random.default_rng(8)
     for m in (1, 2, 5, 7, 8, 9, 11, 15, 16, 17, 40, 128):
@@ -95,6 +95,9 @@ def test_arming_gathers_are_numpys_sum_and_max() -> None:
         for row in range(3):
             assert gathered_sum(v, idx, row, m) == v[idx[row]].sum()
             assert strongest(v, idx, hostility, row, m) == (v[idx[row]] * hostility[row]).max()
+            w = v[::-1].copy()  # the support's helpers: another array, the same indices
+            both = sum_and_strongest(w, v, hostility, idx, row, m)
+            assert both == (w[idx[row]].sum(), (v[idx[row]] * hostility[row]).max())
 
 
 def test_vote_probability_cache_of_one_slot_gives_the_same_run(monkeypatch: Any) -> None:

@@ -84,6 +84,70 @@ def strongest(padded: Any, idx: Any, hostility: Any, row: int, m: int) -> float:
 
 
 @inline
+def _sm(v: Any, p: Any, hs: Any, idx: Any, row: int, d: int) -> tuple[float, float]:
+    q = np.uint64(idx[row, d])
+    return v[q], p[q] * hs[row, d]
+
+
+@inline
+def sum_and_strongest(v: Any, p: Any, hs: Any, idx: Any, row: int, m: int) -> tuple[float, float]:
+    """``gathered_sum(v, idx, row, m)`` and ``strongest(p, idx, hs, row, m)``
+    in one pass over the row's indices (``m <= 128``)."""
+    if m < 8:
+        res = -0.0
+        h = -np.inf
+        for d in range(m):
+            a, b = _sm(v, p, hs, idx, row, d)
+            res += a
+            h = max(h, b)
+        return 0.0 + res, h
+    r0, h0 = _sm(v, p, hs, idx, row, 0)
+    r1, h1 = _sm(v, p, hs, idx, row, 1)
+    r2, h2 = _sm(v, p, hs, idx, row, 2)
+    r3, h3 = _sm(v, p, hs, idx, row, 3)
+    r4, h4 = _sm(v, p, hs, idx, row, 4)
+    r5, h5 = _sm(v, p, hs, idx, row, 5)
+    r6, h6 = _sm(v, p, hs, idx, row, 6)
+    r7, h7 = _sm(v, p, hs, idx, row, 7)
+    d = 8
+    top = m - m % 8
+    while d < top:
+        a, b = _sm(v, p, hs, idx, row, d)
+        r0 += a
+        h0 = max(h0, b)
+        a, b = _sm(v, p, hs, idx, row, d + 1)
+        r1 += a
+        h1 = max(h1, b)
+        a, b = _sm(v, p, hs, idx, row, d + 2)
+        r2 += a
+        h2 = max(h2, b)
+        a, b = _sm(v, p, hs, idx, row, d + 3)
+        r3 += a
+        h3 = max(h3, b)
+        a, b = _sm(v, p, hs, idx, row, d + 4)
+        r4 += a
+        h4 = max(h4, b)
+        a, b = _sm(v, p, hs, idx, row, d + 5)
+        r5 += a
+        h5 = max(h5, b)
+        a, b = _sm(v, p, hs, idx, row, d + 6)
+        r6 += a
+        h6 = max(h6, b)
+        a, b = _sm(v, p, hs, idx, row, d + 7)
+        r7 += a
+        h7 = max(h7, b)
+        d += 8
+    res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+    h = max(max(max(h0, h1), max(h2, h3)), max(max(h4, h5), max(h6, h7)))
+    while d < m:
+        a, b = _sm(v, p, hs, idx, row, d)
+        res += a
+        h = max(h, b)
+        d += 1
+    return 0.0 + res, h
+
+
+@inline
 def arm(P: Any, W: Any, A: Any, S: Any, X: Any) -> None:
     """Update every living state's arms share (``phases.arming.arm``).
 
@@ -121,7 +185,15 @@ def arm(P: Any, W: Any, A: Any, S: Any, X: Any) -> None:
         helpers[n] = 0.0
         weight = cred[j] * obligation[j]
         # (an uncovered state's support gains 0.0: skipped, the same bits)
-        if dmax <= 128:
+        if k == 1 and 0 < dmax <= 128:
+            # one arrangement: its support and the hostile power in one pass
+            for i in range(n):
+                reach_sum, X.t1[i] = sum_and_strongest(
+                    helpers, padded, hostility_in, reach_in, i, dmax
+                )
+                if (member[j, i] and alive[i]) or (scope[j, i] and kind[j] == CS):
+                    support[i] += weight * reach_sum
+        elif dmax <= 128:
             for i in range(n):
                 if (member[j, i] and alive[i]) or (scope[j, i] and kind[j] == CS):
                     support[i] += weight * gathered_sum(helpers, reach_in, i, dmax)
@@ -132,8 +204,9 @@ def arm(P: Any, W: Any, A: Any, S: Any, X: Any) -> None:
                         gathered[d] = helpers[reach_in[i, d]]
                     support[i] += weight * psum(gathered)
     threat = X.threat
+    fused = k == 1 and 0 < dmax <= 128
     for i in range(n):
-        hostile = strongest(padded, reach_in, hostility_in, i, dmax)
+        hostile = X.t1[i] if fused else strongest(padded, reach_in, hostility_in, i, dmax)
         own = power[i] + support[i]
         threat[i] = hostile / max(own, max(RATIO_FLOOR * hostile, TINY))
         ratio = max(threat[i], 1e-12) / P.a_tolerance
