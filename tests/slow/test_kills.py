@@ -117,10 +117,15 @@ def _kill_loop(
 ) -> tuple[int, int]:
     """Kill ``args`` on one folder until :data:`KILLS` ``[name]``; return (kills, interrupts)."""
     out = tmp_path / name
-    t0 = time.monotonic()
-    rc, err = _finish(_cli([*args, "--seed", "1", "--out", str(out)]))
-    full = time.monotonic() - t0
-    assert rc == 0, err
+    # Two uninterrupted runs, timed: the first of a process tree can be much
+    # slower than the rest (numba's cache and the imports read from a cold
+    # disk), and kills timed from it would land after most later runs end.
+    full = float("inf")
+    for _ in range(2):
+        t0 = time.monotonic()
+        rc, err = _finish(_cli([*args, "--seed", "1", "--out", str(out)]))
+        full = min(full, time.monotonic() - t0)
+        assert rc == 0, err
     old = _fingerprint(out)
     assert old, "an uninterrupted run left no complete output"
     kills = interrupts = 0
