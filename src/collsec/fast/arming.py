@@ -25,42 +25,6 @@ def _at(v: Any, idx: Any, row: int, d: int) -> float:
 
 
 @inline
-def gathered_sum(v: Any, idx: Any, row: int, m: int) -> float:
-    """``psum(v[idx[row, :m]])`` for ``m <= 128``, without gathering into a buffer:
-    NumPy's order (:func:`collsec.fast._sum._pw0`), eight accumulators."""
-    if m < 8:
-        res = -0.0
-        for d in range(m):
-            res += _at(v, idx, row, d)
-        return 0.0 + res
-    r0 = _at(v, idx, row, 0)
-    r1 = _at(v, idx, row, 1)
-    r2 = _at(v, idx, row, 2)
-    r3 = _at(v, idx, row, 3)
-    r4 = _at(v, idx, row, 4)
-    r5 = _at(v, idx, row, 5)
-    r6 = _at(v, idx, row, 6)
-    r7 = _at(v, idx, row, 7)
-    d = 8
-    top = m - m % 8
-    while d < top:
-        r0 += _at(v, idx, row, d)
-        r1 += _at(v, idx, row, d + 1)
-        r2 += _at(v, idx, row, d + 2)
-        r3 += _at(v, idx, row, d + 3)
-        r4 += _at(v, idx, row, d + 4)
-        r5 += _at(v, idx, row, d + 5)
-        r6 += _at(v, idx, row, d + 6)
-        r7 += _at(v, idx, row, d + 7)
-        d += 8
-    res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
-    while d < m:
-        res += _at(v, idx, row, d)
-        d += 1
-    return 0.0 + res
-
-
-@inline
 def strongest(padded: Any, idx: Any, hostility: Any, row: int, m: int) -> float:
     """``max(padded[idx[row, d]] * hostility[row, d] for d < m)``, four maxima
     at a time instead of one chain. Every product is a power (at least +0)
@@ -91,8 +55,10 @@ def _sm(v: Any, p: Any, hs: Any, idx: Any, row: int, d: int) -> tuple[float, flo
 
 @inline
 def sum_and_strongest(v: Any, p: Any, hs: Any, idx: Any, row: int, m: int) -> tuple[float, float]:
-    """``gathered_sum(v, idx, row, m)`` and ``strongest(p, idx, hs, row, m)``
-    in one pass over the row's indices (``m <= 128``)."""
+    """``psum(v[idx[row, :m]])`` and ``strongest(p, idx, hs, row, m)`` in one
+    pass over the row's indices, for ``m <= 128``: the sum in NumPy's order
+    (:func:`collsec.fast._sum._pw0`, eight accumulators) without gathering
+    into a buffer, the maximum in eight chains."""
     if m < 8:
         res = -0.0
         h = -np.inf
@@ -179,32 +145,30 @@ def arm(P: Any, W: Any, A: Any, S: Any, X: Any) -> None:
     helpers = X.helpers
     gathered = X.gathered
     dmax = reach_in.shape[1]
+    # Each state's hostile power does not depend on the arrangement: it is
+    # gathered with the first arrangement's support, in the same pass over
+    # the state's reach (X.t1 holds it), or on its own with no arrangement.
+    fused = k > 0 and 0 < dmax <= 128
     for j in range(k):
         for i in range(n):
             helpers[i] = power[i] if (member[j, i] and alive[i]) else 0.0
         helpers[n] = 0.0
         weight = cred[j] * obligation[j]
-        # (an uncovered state's support gains 0.0: skipped, the same bits)
-        if k == 1 and 0 < dmax <= 128:
-            # one arrangement: its support and the hostile power in one pass
-            for i in range(n):
-                reach_sum, X.t1[i] = sum_and_strongest(
+        for i in range(n):
+            if fused:
+                reachable, hostile = sum_and_strongest(
                     helpers, padded, hostility_in, reach_in, i, dmax
                 )
-                if (member[j, i] and alive[i]) or (scope[j, i] and kind[j] == CS):
-                    support[i] += weight * reach_sum
-        elif dmax <= 128:
-            for i in range(n):
-                if (member[j, i] and alive[i]) or (scope[j, i] and kind[j] == CS):
-                    support[i] += weight * gathered_sum(helpers, reach_in, i, dmax)
-        else:
-            for i in range(n):
-                if (member[j, i] and alive[i]) or (scope[j, i] and kind[j] == CS):
-                    for d in range(dmax):
-                        gathered[d] = helpers[reach_in[i, d]]
-                    support[i] += weight * psum(gathered)
+                if j == 0:
+                    X.t1[i] = hostile
+            else:
+                for d in range(dmax):
+                    gathered[d] = helpers[reach_in[i, d]]
+                reachable = psum(gathered)
+            # (an uncovered state's support gains 0.0: skipped, the same bits)
+            if (member[j, i] and alive[i]) or (scope[j, i] and kind[j] == CS):
+                support[i] += weight * reachable
     threat = X.threat
-    fused = k == 1 and 0 < dmax <= 128
     for i in range(n):
         hostile = X.t1[i] if fused else strongest(padded, reach_in, hostility_in, i, dmax)
         own = power[i] + support[i]

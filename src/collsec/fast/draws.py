@@ -80,12 +80,20 @@ def write_states(where: list[int], states: np.ndarray) -> None:
         ctypes.memmove(address, base + 32 * i, 16)
 
 
+def pcg64_all(gens: Sequence[np.random.Generator]) -> bool:
+    """True if there are generators and all are PCG64 laid out as this module
+    reads them (the layout is NumPy's, so checked on the first)."""
+    return (
+        len(gens) > 0
+        and all(type(g.bit_generator) is np.random.PCG64 for g in gens)
+        and pcg64_usable(gens[0])
+    )
+
+
 def pcg64_states(gens: Sequence[np.random.Generator]) -> np.ndarray | None:
     """Each generator's ``[state_lo, state_hi, inc_lo, inc_hi]``, or None if
     they are not all PCG64 laid out as this module reads them."""
-    if not gens or any(type(g.bit_generator) is not np.random.PCG64 for g in gens):
-        return None
-    if not pcg64_usable(gens[0]):
+    if not pcg64_all(gens):
         return None
     out = np.empty((len(gens), 4), dtype=np.uint64)
     read_states(gens, out)

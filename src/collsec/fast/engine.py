@@ -6,12 +6,17 @@ threads. The yearly order is the NumPy engine's: growth, arming, aggression
 (with deterrence), then the attacks one after another in the order of their
 keys (:func:`clash`: sides, response, war, sanctions, learning), then entry.
 
-Draws: each replication draws from its own ``numpy.random.Generator`` inside
-the compiled code (numba shares the generator's state with Python), in the
+Draws: each replication draws from its own ``numpy.random.Generator``, in the
 NumPy engine's order: ``6 x n`` uniforms at the start of each year, then
-``6 x n`` per attack of the year, before any is resolved. So a replication's
-numbers depend only on its own generator, whatever the batch size or the
-number of threads.
+``6 x n`` per attack of the year, before any is resolved. For a PCG64 (the
+API's generators) the kernels step a copy of its state and write it back
+(:mod:`collsec.fast.draws`); any other bit generator is called through
+numba. So a replication's numbers depend only on its own generator, whatever
+the batch size or the number of threads.
+
+Arrays: :func:`run_many` borrows every array it is given
+(:func:`collsec.fast.kernels.borrow`: no reference counts), and runs each
+replication on the thread's own copy of its rows (``X.own_*``).
 """
 
 from __future__ import annotations
@@ -31,7 +36,7 @@ from collsec.fast.aggression import decide
 from collsec.fast.arming import arm
 from collsec.fast.arrays import RULE_CODES, arrangement_arrays, pack, scratch, world_arrays
 from collsec.fast.diagnosis import crisis_frame, log_fought, new_log, room
-from collsec.fast.draws import pcg64_fill, pcg64_states, pcg64_usable, read_states, write_states
+from collsec.fast.draws import pcg64_all, pcg64_fill, pcg64_usable, read_states, write_states
 from collsec.fast.growth import grow
 from collsec.fast.kernels import HAVE_NUMBA, borrow, inline, jit
 from collsec.fast.learning import enter, learn
@@ -387,10 +392,7 @@ def run_batch_compiled(
     # that runs it, stepped in the kernels and written back into the generator
     # after its chunk (collsec.fast.draws). Lazy generators (the API's) are
     # all PCG64 and built in those threads too; a list is checked whole.
-    if isinstance(gens, LazyGenerators):
-        use_pcg = pcg64_usable(gens[0])
-    else:
-        use_pcg = pcg64_states(gens) is not None
+    use_pcg = pcg64_usable(gens[0]) if isinstance(gens, LazyGenerators) else pcg64_all(gens)
     pcg = np.zeros((r, 4), dtype=np.uint64)
 
     from numba.typed import List
